@@ -1,0 +1,238 @@
+"""The pipeline: one scanned report in, one ``Report`` out.
+
+    pipeline = Pipeline(settings)            # loads the OCR models once
+    report = pipeline.extract(path)          # -> models.Report; raises InputError
+    report = pipeline.extract_safe(path)     # never raises for bad input: returns
+                                             # a Report whose ``error`` says why
+
+``path`` is a PDF, an image (PNG/JPEG/TIFF) or a folder of page images (one
+report). ``InputError`` (``layout.InputError``) carries a message a user
+understands ("the PDF is encrypted", "the file is empty", ...).
+``report.timing`` holds seconds per stage: rasterise, lines_grid, ocr, mapping.
+
+Per page the stages run in this order, keeping only small results so a long
+PDF is streamed page by page:
+
+1. layout: rasterise, turn upright (90°) and deskew, find the ruled tables,
+   their merged-cell grids, empty cells and the text lines inside cells;
+2. ocr: 0°/180° check on text-line crops; recognition alone on the text-line
+   crops of non-empty cells (one batch per page); detection + recognition of
+   free text on the first pages only, for the title;
+3. mapping (whole report): tables joined across pages → canonical keys;
+4. models: the output document and its consistency checks.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+import layout
+import mapping
+import models
+import ocr
+from layout.types import Page, Table
+from mapping.types import PageText, ReadCell, ReadTable
+
+from .settings import Settings, SettingsSource
+
+STAGES = ("rasterise", "lines_grid", "ocr", "mapping")
+
+
+@dataclass
+class _Timer:
+    """Seconds spent per stage, summed over pages."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    def add(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - started
+        return now
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, or of a folder's files in sorted order (one report)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+class Pipeline:
+    """Extracts reports with one set of settings; holds the OCR models.
+
+    Create one per process and reuse it: the models load in the constructor.
+    """
+
+    def __init__(self, settings: SettingsSource = None, *, debug_dir: str | Path | None = None):
+        self.settings = Settings.resolve(settings)
+        self.debug_dir = Path(debug_dir) if debug_dir else None
+        self.engine = ocr.OcrEngine(self.settings.ocr)
+
+    # -- public -----------------------------------------------------------
+    def extract(self, path: str | Path) -> models.Report:
+        """Extract one report; raises ``layout.InputError`` for unreadable input."""
+        path = Path(path)
+        timer = _Timer()
+        started = time.perf_counter()
+        if not path.exists():
+            raise layout.InputError(f"{path}: no such file or folder")
+        sha = file_sha256(path)
+        document = layout.open_document(path, self.settings.layout)
+        pages_info: list[models.PageInfo] = []
+        tables: list[Table] = []
+        read_tables: list[ReadTable] = []
+        page_texts: list[PageText] = []
+        warnings: list[str] = []
+        n_pages = 0
+        for page in self._upright_pages(document, timer):
+            n_pages += 1
+            t = time.perf_counter()
+            page_tables = layout.find_tables(page, self.settings.layout)
+            t = timer.add("lines_grid", t)
+            page, page_tables = self._fix_upside_down(page, page_tables, timer)
+            pages_info.append(_page_info(page))
+            read_tables.extend(self._read_tables(page, page_tables, timer))
+            if self._wants_free_text(page.number, page_texts):
+                t = time.perf_counter()
+                page_texts.append(self._read_free_text(page, page_tables))
+                timer.add("ocr", t)
+            if self.debug_dir is not None:
+                layout.write_debug_overlay(page, page_tables, self.debug_dir / path.stem)
+            tables.extend(page_tables)
+        if n_pages == 0:
+            raise layout.InputError(f"{path.name}: the document has no pages")
+
+        t = time.perf_counter()
+        mapped = mapping.map_report(read_tables, page_texts, self.settings.mapping)
+        if not mapped.values:
+            warnings.append(
+                "no table of a 政府信息公开工作年度报告 was recognised: this may not be such a report"
+            )
+        report = models.build_report(
+            source=models.Source(path=str(path), sha256=sha, pages=n_pages),
+            pages=pages_info,
+            mapping=mapped,
+            warnings=warnings,
+        )
+        timer.add("mapping", t)
+        timing = {k: round(v, 4) for k, v in timer.seconds.items()}
+        timing["total"] = round(time.perf_counter() - started, 4)
+        return report.model_copy(update={"timing": timing})
+
+    def extract_safe(self, path: str | Path) -> models.Report:
+        """Like ``extract``, but bad input gives a Report with ``error`` set."""
+        path = Path(path)
+        try:
+            return self.extract(path)
+        except layout.InputError as exc:
+            message = str(exc)
+        except MemoryError:
+            message = f"{path.name}: ran out of memory reading this file"
+        try:
+            sha = file_sha256(path)
+        except OSError:
+            sha = ""
+        return models.Report(
+            source=models.Source(path=str(path), sha256=sha, pages=0), error=message
+        )
+
+    # -- stages -------------------------------------------------------------
+    def _upright_pages(self, document, timer: _Timer) -> Iterable[Page]:
+        """Rasterised pages, turned upright by quarter turns and deskewed."""
+        t = time.perf_counter()
+        for raw in document.pages():
+            page = layout.orient_page(raw, self.settings.layout)
+            t = timer.add("rasterise", t)
+            yield page
+            t = time.perf_counter()
+
+    def _fix_upside_down(
+        self, page: Page, tables: list[Table], timer: _Timer
+    ) -> tuple[Page, list[Table]]:
+        """Turn the page 180° when the text-direction classifier says so."""
+        t = time.perf_counter()
+        boxes = [box for table in tables for cell in table.cells for box in cell.text_lines]
+        if not boxes:
+            boxes = [line.bbox for line in self.engine.detect(page.image)]
+        crops = [_crop(page.image, box) for box in boxes[: self.settings.pipeline.orientation_sample_lines]]
+        upside_down = bool(crops) and self.engine.is_upside_down(crops)
+        timer.add("ocr", t)
+        if not upside_down:
+            return page, tables
+        t = time.perf_counter()
+        page = layout.turn_half(page)
+        tables = layout.find_tables(page, self.settings.layout)
+        timer.add("lines_grid", t)
+        return page, tables
+
+    def _read_tables(self, page: Page, tables: Sequence[Table], timer: _Timer) -> list[ReadTable]:
+        """Recognise the text lines of every non-empty cell of a page, in one batch."""
+        t = time.perf_counter()
+        owners: list[tuple[int, int]] = []  # (table index, cell index) per crop
+        crops: list[np.ndarray] = []
+        for ti, table in enumerate(tables):
+            for ci, cell in enumerate(table.cells):
+                for box in cell.text_lines:
+                    owners.append((ti, ci))
+                    crops.append(_crop(page.image, box))
+        results = self.engine.recognize(crops)
+        texts: dict[tuple[int, int], list[ocr.Recognition]] = defaultdict(list)
+        for owner, result in zip(owners, results):
+            texts[owner].append(result)
+        read = []
+        for ti, table in enumerate(tables):
+            cells = []
+            for ci, cell in enumerate(table.cells):
+                lines = texts.get((ti, ci), [])
+                text = "".join(r.text for r in lines)
+                confidence = min((r.confidence for r in lines), default=1.0)
+                cells.append(
+                    ReadCell(cell.row, cell.col, cell.row_span, cell.col_span,
+                             cell.bbox, text, float(confidence))
+                )
+            read.append(ReadTable(page.number, table.bbox, table.n_rows, table.n_cols,
+                                  tuple(cells), table.continues_previous))
+        timer.add("ocr", t)
+        return read
+
+    def _wants_free_text(self, page_number: int, done: list[PageText]) -> bool:
+        return page_number <= self.settings.pipeline.free_text_pages
+
+    def _read_free_text(self, page: Page, tables: Sequence[Table]) -> PageText:
+        """Detection + recognition outside the tables (title, headings)."""
+        masked = page.image.copy()
+        for table in tables:
+            x0, y0, x1, y1 = table.bbox
+            masked[y0:y1, x0:x1] = 255
+        lines = self.engine.read_text(masked)
+        return PageText(page.number, tuple((l.bbox, l.text, l.confidence) for l in lines))
+
+
+def _crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return image[max(y0, 0):y1, max(x0, 0):x1]
+
+
+def _page_info(page: Page) -> models.PageInfo:
+    return models.PageInfo(number=page.number, width=page.width, height=page.height,
+                           dpi=round(float(page.dpi), 2), rotation=page.rotation,
+                           skew_degrees=round(float(page.skew_degrees), 3))
+
+
+def extract(path: str | Path, settings: SettingsSource = None) -> models.Report:
+    """Extract one report with a fresh pipeline (the Python API).
+
+    For many files create one ``Pipeline`` and call ``extract`` on it, so the
+    OCR models load once.
+    """
+    return Pipeline(settings).extract(path)

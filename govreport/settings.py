@@ -1,0 +1,122 @@
+"""Every tunable of the pipeline in one frozen, validated object.
+
+``Settings`` composes one section per stage; each stage owns and documents
+its own section (``layout.LayoutSettings``, ``ocr.OcrSettings``,
+``mapping.MappingSettings``). The CLI and the Python API build it once with
+``Settings.resolve`` and hand each stage only its own section.
+
+A profile is a TOML file with one table per section, holding only the values
+that differ from the defaults::
+
+    [layout]
+    line_kernel_fraction = 0.04
+
+    [mapping]
+    label_cutoff = 72.0
+
+``govreport tune`` writes such a file; ``extract --profile``, ``eval
+--profile`` and ``govreport.extract(path, settings=...)`` read it.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Mapping as TypingMapping, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from layout import LayoutSettings
+from mapping import MappingSettings
+from ocr import OcrSettings
+
+SettingsSource = Union["Settings", TypingMapping[str, Any], str, Path, None]
+
+
+class PipelineSettings(BaseModel):
+    """How the pipeline wires the stages (not a stage's own tunables)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    orientation_sample_lines: int = Field(
+        12, ge=1, description="text-line crops per page given to the 0°/180° classifier"
+    )
+    free_text_pages: int = Field(
+        2, ge=0, description="first pages read with full detection + recognition (title, year)"
+    )
+    crop_margin_mm: float = Field(
+        0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"
+    )
+
+
+class Settings(BaseModel):
+    """All of govreport's settings; see each section's class for its fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    layout: LayoutSettings = Field(default_factory=LayoutSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    mapping: MappingSettings = Field(default_factory=MappingSettings)
+
+    @classmethod
+    def resolve(cls, source: SettingsSource = None) -> "Settings":
+        """Build settings from None (defaults), a dict, a TOML path or a Settings.
+
+        Unknown sections or fields are an error naming the bad member, so a
+        typo in a profile never silently falls back to a default.
+        """
+        if source is None:
+            return cls()
+        if isinstance(source, Settings):
+            return source
+        if isinstance(source, (str, Path)):
+            path = Path(source)
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise ValueError(f"settings profile not found: {path}") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(f"settings profile {path} is not valid TOML: {exc}") from None
+            return cls.model_validate(data)
+        return cls.model_validate(dict(source))
+
+    def overridden(self, **sections: TypingMapping[str, Any]) -> "Settings":
+        """A copy with some fields of some sections replaced, validated again.
+
+        ``settings.overridden(ocr={"threads": 1})``
+        """
+        data = self.model_dump()
+        for section, values in sections.items():
+            if section not in data:
+                raise ValueError(f"unknown settings section {section!r}")
+            data[section].update(values)
+        return Settings.model_validate(data)
+
+    def to_toml(self, only_changed: bool = True) -> str:
+        """The settings as a TOML profile (only the non-default values by default)."""
+        defaults = Settings().model_dump()
+        lines: list[str] = []
+        for section, values in self.model_dump().items():
+            items = {
+                k: v for k, v in values.items()
+                if not only_changed or defaults[section].get(k) != v
+            }
+            if not items:
+                continue
+            lines.append(f"[{section}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in items.items())
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    """A scalar or a flat list as TOML (the settings hold nothing deeper)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to a TOML profile")

@@ -1,0 +1,76 @@
+"""The output document: one ``Report`` per input file (see report-schema.md).
+
+The JSON Schema printed by ``govreport schema`` is ``Report.model_json_schema()``.
+Members beyond the spec are additions only (``reasons``, ``detail``,
+``error``, ``timing``); nothing of the spec is renamed.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field as PydField
+
+Number = Union[int, float]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Frozen):
+    path: str
+    sha256: str
+    pages: int = PydField(description="pages in the source file (0 when it could not be read)")
+
+
+class PageInfo(_Frozen):
+    number: int = PydField(description="1-based page number in the source")
+    width: int = PydField(description="px of the upright, deskewed page image")
+    height: int
+    dpi: float
+    rotation: Literal[0, 90, 180, 270] = PydField(0, description="clockwise quarter turn applied")
+    skew_degrees: float = PydField(0.0, description="deskew angle applied after the quarter turn")
+
+
+class Templates(_Frozen):
+    proactive: Optional[Literal["2019", "2021"]] = None
+    applications: Optional[Literal["2019", "2021"]] = None
+
+
+class Meta(_Frozen):
+    agency: Optional[str] = None
+    year: Optional[int] = None
+    template: Templates = Templates()
+
+
+class FieldValue(_Frozen):
+    value: Optional[Number] = PydField(description="null for a blank or dash cell, never 0 for blank")
+    raw: str = PydField(description="OCR text of the cell as read")
+    confidence: float = PydField(ge=0.0, le=1.0)
+    page: int = PydField(description="1-based page the cell is on")
+    bbox: tuple[int, int, int, int] = PydField(description="x0, y0, x1, y1 px in that page's image")
+    label: str = PydField(description="printed row / column labels the key was matched from")
+    review: bool = False
+    reasons: list[str] = PydField(default_factory=list, description="why review is set")
+
+
+class Check(_Frozen):
+    rule: str
+    status: Literal["passed", "failed", "not_applicable"]
+    keys: list[str]
+    detail: str = ""
+
+
+class Report(_Frozen):
+    source: Source
+    pages: list[PageInfo] = PydField(default_factory=list)
+    meta: Meta = Meta()
+    fields: dict[str, FieldValue] = PydField(default_factory=dict)
+    checks: list[Check] = PydField(default_factory=list)
+    warnings: list[str] = PydField(default_factory=list)
+    error: Optional[str] = PydField(None, description="why the file could not be read; no fields then")
+    timing: dict[str, float] = PydField(default_factory=dict, description="seconds per stage")
+
+    def to_json(self) -> str:
+        """The JSON text written for this report (UTF-8, Chinese unescaped)."""
+        return self.model_dump_json(indent=2, exclude_none=False)
