@@ -71,6 +71,25 @@ class MappedValue:
 
 
 @dataclass(frozen=True)
+class TableInfo:
+    """What mapping made of one ``ReadTable`` (for debugging and reports).
+
+    index : position of the table in the input sequence.
+    section : "proactive", "applications", "appeals" or None (not recognised).
+    template : "2019" / "2021" decided from this table's labels, None if they
+        do not tell.
+    continued : True when the table was taken as the continuation of the
+        previous part of the same section.
+    """
+
+    index: int
+    page: int
+    section: str | None
+    template: str | None = None
+    continued: bool = False
+
+
+@dataclass(frozen=True)
 class Mapping:
     """Everything mapping extracted from one report."""
 
@@ -79,3 +98,4 @@ class Mapping:
     agency: str | None = None
     year: int | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    tables: tuple[TableInfo, ...] = field(default_factory=tuple)

@@ -1,0 +1,92 @@
+"""Assemble the output ``Report`` from the mapping stage's result."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping as AbcMapping, Sequence
+from typing import Optional
+
+from mapping.types import Mapping, MappedValue
+
+from .checks import keys_to_review, run_checks
+from .document import Check, FieldValue, Meta, PageInfo, Report, Source, Templates
+from .schema import TEMPLATES, key_order
+
+__all__ = ["build_report", "error_report", "field_value"]
+
+
+def field_value(mv: MappedValue, extra_reasons: Sequence[str] = ()) -> FieldValue:
+    """One ``MappedValue`` as an output ``FieldValue``.
+
+    ``extra_reasons`` (e.g. failed rules) are appended and set ``review``.
+    The confidence is clamped to [0, 1].
+    """
+    reasons = list(mv.reasons) + [r for r in extra_reasons if r not in mv.reasons]
+    return FieldValue(
+        value=mv.value,
+        raw=mv.raw,
+        confidence=min(1.0, max(0.0, float(mv.confidence))),
+        page=mv.page,
+        bbox=tuple(int(v) for v in mv.bbox),
+        label=mv.label,
+        review=bool(mv.review or extra_reasons),
+        reasons=reasons,
+    )
+
+
+def _templates(mapping: Mapping) -> Templates:
+    def pick(name: str) -> Optional[str]:
+        t = mapping.templates.get(name)
+        return t if t in TEMPLATES else None
+
+    return Templates(proactive=pick("proactive"), applications=pick("applications"))
+
+
+def build_report(
+    source: Source,
+    pages: Sequence[PageInfo],
+    mapping: Mapping,
+    warnings: Iterable[str] = (),
+    timing: Optional[AbcMapping[str, float]] = None,
+) -> Report:
+    """The output document for one report.
+
+    Converts every ``MappedValue`` to a ``FieldValue`` (fields in document
+    order), runs the consistency rules on the values as read, and sets
+    ``review`` with a reason (``"consistency rule <rule> failed: <detail>"``)
+    on every extracted field a failed rule reads. Values are never changed by
+    a failed rule. ``meta`` gets the agency, year and per-section template
+    from ``mapping``; ``warnings`` are appended to the mapping's own.
+    """
+    templates = _templates(mapping)
+    values = {k: mv.value for k, mv in mapping.values.items()}
+    checks: list[Check] = run_checks(values, templates)
+    flagged = keys_to_review(checks)
+    fields = {
+        k: field_value(mapping.values[k], flagged.get(k, ()))
+        for k in sorted(mapping.values, key=lambda k: (key_order(k), k))
+    }
+    return Report(
+        source=source,
+        pages=list(pages),
+        meta=Meta(agency=mapping.agency, year=mapping.year, template=templates),
+        fields=fields,
+        checks=checks,
+        warnings=list(mapping.warnings) + list(warnings),
+        timing=dict(timing or {}),
+    )
+
+
+def error_report(
+    source: Source,
+    error: str,
+    pages: Sequence[PageInfo] = (),
+    warnings: Iterable[str] = (),
+    timing: Optional[AbcMapping[str, float]] = None,
+) -> Report:
+    """The output of a file that could not be read: ``error`` set, no fields."""
+    return Report(
+        source=source,
+        pages=list(pages),
+        error=error,
+        warnings=list(warnings),
+        timing=dict(timing or {}),
+    )

@@ -1,0 +1,1 @@
+"""Generator of the labelled scanned-sample set (see samples/README.md)."""

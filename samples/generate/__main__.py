@@ -1,0 +1,39 @@
+"""python -m samples.generate [--out DIR] [NAME ...]: (re)build the samples."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .build import build
+from .catalog import all_specs
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("names", nargs="*", help="sample names (default: all)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    args = ap.parse_args(argv)
+    specs = [s for s in all_specs() if not args.names or s.name in args.names]
+    manifest_path = args.out / "manifest.json"
+    manifest = {}
+    if manifest_path.exists():
+        manifest = {e["name"]: e for e in json.loads(manifest_path.read_text("utf-8"))}
+    for s in specs:
+        t = time.time()
+        manifest[s.name] = build(s, args.out)
+        size = (args.out / f"{s.name}.pdf").stat().st_size
+        print(f"{s.name}: {len(manifest[s.name]['pages'])} pages, {size / 1e6:.2f} MB, "
+              f"{time.time() - t:.1f}s", file=sys.stderr)
+    known = {s.name for s in all_specs()}
+    entries = [manifest[n] for n in sorted(manifest) if n in known]
+    manifest_path.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Cell text → value, by the value rules of report-schema.md."""
+import pytest
+
+from mapping.values import is_value_text, parse_value
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("0", "count", 0),
+        ("０", "count", 0),
+        ("零", "count", 0),
+        (" 0", "count", 0),  # stray leading space (seed 004)
+        ("１２３", "count", 123),
+        ("914", "count", 914),
+        ("1,234", "count", 1234),
+        ("-10", "signed", -10),
+        ("－10", "signed", -10),  # full-width minus
+        ("534.865 万元", "amount", 534.865),
+        ("534.865万元", "amount", 534.865),
+        ("534.865", "amount", 534.865),
+        ("0", "amount", 0.0),
+        ("296件", "count", 296),
+    ],
+)
+def test_clean_numbers(text, kind, value):
+    p = parse_value(text, kind)
+    assert p.value == value and type(p.value) is type(value)
+    assert not p.doubtful, p.reasons
+
+
+def test_blank_is_null_not_zero():
+    p = parse_value("")
+    assert p.value is None and not p.doubtful
+    assert parse_value("   \n").value is None
+
+
+@pytest.mark.parametrize("text", ["—", "-", "/", "无", "－", "——"])
+def test_dash_alone_is_null(text):
+    p = parse_value(text)
+    assert p.value is None and not p.doubtful
+
+
+@pytest.mark.parametrize(
+    "text, value, fix",
+    [("1O", 10, "O"), ("l2", 12, "l"), ("2I", 21, "I"), ("O", 0, "O")],
+)
+def test_ocr_letter_digit_confusions_are_fixed_and_flagged(text, value, fix):
+    p = parse_value(text)
+    assert p.value == value
+    assert p.doubtful and any(fix in r for r in p.reasons)
+
+
+@pytest.mark.parametrize("text", ["abc", "1O件x", "约10", "10?", "1 0 0a", "3.5"])
+def test_unclean_text_is_never_guessed(text):
+    p = parse_value(text)
+    assert p.value is None and p.doubtful and p.reasons
+
+
+def test_em_dash_before_digits():
+    signed = parse_value("—10", "signed")
+    assert signed.value == -10 and signed.doubtful  # minus read as a dash: flagged
+    count = parse_value("-3", "count")
+    assert count.value == -3 and count.doubtful  # as printed, but impossible
+
+
+def test_lone_chinese_one_is_a_dash_but_flagged():
+    p = parse_value("一")
+    assert p.value is None and p.doubtful
+
+
+def test_amount_in_yuan_is_converted_and_flagged():
+    p = parse_value("5000元", "amount")
+    assert p.value == pytest.approx(0.5) and p.doubtful
+
+
+def test_is_value_text():
+    assert all(is_value_text(t) for t in ["", " 0", "—", "534.865 万元", "-10", "１２"])
+    assert not any(is_value_text(t) for t in ["规章", "总计", "信息内容", "其他"])
