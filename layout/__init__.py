@@ -1,0 +1,43 @@
+"""Layout stage: pages → upright images → ruled tables with merged and empty cells.
+
+Typical use (the pipeline)::
+
+    settings = LayoutSettings.resolve(cfg)
+    with open_document(path, settings.raster) as doc:
+        for raw in doc:                                  # lazy, one page at a time
+            page = orient_page(raw, settings.orient, settings.binarize)
+            # OCR decides 0° vs 180° on text crops; if upside down:
+            #     page = flip_page(page)
+            found = analyse_page(page, settings)         # .tables, .mask, ...
+            regions = text_regions(found.mask, found.tables, page.dpi, settings.regions)
+    tables = link_continuations(tables_by_page, heights, settings.continuation)
+"""
+from __future__ import annotations
+
+from .errors import InputError
+from .orient import flip_page, orient_page, rotate_quarter
+from .raster import Document, open_document
+from .settings import LayoutSettings, mm_to_px
+from .tables import PageLayout, analyse_page, continues, find_tables, link_continuations, text_regions
+from .types import Box, Cell, Page, Table
+
+__all__ = [
+    "LayoutSettings",
+    "InputError",
+    "Document",
+    "open_document",
+    "orient_page",
+    "flip_page",
+    "rotate_quarter",
+    "PageLayout",
+    "analyse_page",
+    "find_tables",
+    "continues",
+    "link_continuations",
+    "text_regions",
+    "mm_to_px",
+    "Box",
+    "Page",
+    "Table",
+    "Cell",
+]

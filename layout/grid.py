@@ -1,0 +1,552 @@
+"""Table grids from ruling lines: edges, merged cells, empty cells, text lines.
+
+Per table: the line positions are clustered into row and column edges (the
+union of all delimiters, as in img2table); each grid segment between two
+neighbouring nodes is tested for ruling ink, all segments at once with prefix
+sums; slots not separated by a drawn segment form one merged cell (connected
+components on a slot graph, then made rectangular). Text ink per cell is
+counted for all cells at once with an integral image.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .lines import Lines
+from .settings import GridSettings, mm_to_px
+from .types import Box, Cell, Table
+
+__all__ = [
+    "GridSpec",
+    "cluster_positions",
+    "cluster_labels",
+    "table_regions",
+    "grid_edges",
+    "segment_presence",
+    "merge_slots",
+    "text_ink",
+    "cell_ink_counts",
+    "split_text_lines",
+    "build_table",
+    "find_grids",
+]
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """The grid of one table before cells are read.
+
+    row_edges : (R + 1,) int ndarray, px — y of the horizontal edges.
+    col_edges : (C + 1,) int ndarray, px — x of the vertical edges.
+    h_present : (R + 1, C) bool ndarray — horizontal segment drawn above row r
+        (index r) over column c.
+    v_present : (R, C + 1) bool ndarray — vertical segment drawn left of
+        column c (index c) beside row r.
+    """
+
+    row_edges: np.ndarray
+    col_edges: np.ndarray
+    h_present: np.ndarray
+    v_present: np.ndarray
+
+
+def cluster_positions(positions: np.ndarray, weights: np.ndarray, tolerance: float) -> np.ndarray:
+    """Group 1-D positions closer than `tolerance` into weighted means.
+
+    Parameters
+    ----------
+    positions : (n,) array
+        Coordinates in px.
+    weights : (n,) array
+        Weight per position (e.g. segment length in px).
+    tolerance : float
+        Sorted neighbours farther apart than this start a new group (px).
+
+    Returns
+    -------
+    (k,) int64 ndarray
+        Sorted group centres, rounded to px.
+    """
+    return cluster_labels(positions, weights, tolerance)[0]
+
+
+def cluster_labels(positions: np.ndarray, weights: np.ndarray,
+                   tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cluster_positions` plus the group index of every position.
+
+    Returns
+    -------
+    centres : (k,) int64 ndarray
+    labels : (n,) int64 ndarray
+        Index into `centres` per input position.
+    """
+    if positions.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.argsort(positions, kind="stable")
+    p = positions[order].astype(np.float64)
+    w = np.maximum(weights[order].astype(np.float64), 1e-9)
+    split = np.r_[False, np.diff(p) > tolerance]
+    starts = np.r_[0, np.nonzero(split)[0]]
+    centres = np.add.reduceat(p * w, starts) / np.add.reduceat(w, starts)
+    labels = np.empty(positions.size, np.int64)
+    labels[order] = np.cumsum(split)
+    return np.round(centres).astype(np.int64), labels
+
+
+def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tuple[Box, np.ndarray, np.ndarray]]:
+    """Group line segments into table candidates.
+
+    Long-line masks are joined (dilated by ``snap_mm``) and split into
+    connected components; each component large enough is one candidate.
+
+    Returns
+    -------
+    list of (box, horizontal, vertical)
+        Candidate box ``(x0, y0, x1, y1)`` px and its (n, 4) / (m, 4) segments.
+    """
+    union = cv2.max(lines.h_long, lines.v_long)
+    snap = max(1, round(mm_to_px(settings.snap_mm, dpi)))
+    union = cv2.dilate(union, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * snap + 1, 2 * snap + 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(union, connectivity=8)
+
+    def label_of(segs: np.ndarray) -> np.ndarray:
+        if segs.size == 0:
+            return np.zeros(0, np.int64)
+        xc = np.clip((segs[:, 0] + segs[:, 2]) // 2, 0, labels.shape[1] - 1)
+        yc = np.clip((segs[:, 1] + segs[:, 3]) // 2, 0, labels.shape[0] - 1)
+        return labels[yc, xc]
+
+    h_lab, v_lab = label_of(lines.horizontal), label_of(lines.vertical)
+    min_w = mm_to_px(settings.min_table_width_mm, dpi)
+    min_h = mm_to_px(settings.min_table_height_mm, dpi)
+    out = []
+    for lab in range(1, n):
+        x, y, w, h = stats[lab, :4]
+        if w < min_w or h < min_h:
+            continue
+        hs, vs = lines.horizontal[h_lab == lab], lines.vertical[v_lab == lab]
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        out.append(((int(x), int(y), int(x + w), int(y + h)), hs, vs))
+    out.sort(key=lambda t: (t[0][1], t[0][0]))
+    return out
+
+
+def _extend_edges(edges: np.ndarray, lo: int, hi: int, min_gap: float) -> np.ndarray:
+    """Add the outer extent of the crossing lines when no edge is there."""
+    if edges.size and lo < edges[0] - min_gap:
+        edges = np.r_[lo, edges]
+    if edges.size and hi > edges[-1] + min_gap:
+        edges = np.r_[edges, hi]
+    return edges
+
+
+def _drop_close(edges: np.ndarray, min_gap: float) -> np.ndarray:
+    """Merge edges closer than `min_gap` (keeps the first of each run)."""
+    if edges.size < 2:
+        return edges
+    keep = np.r_[True, np.diff(edges) >= min_gap]
+    return edges[keep]
+
+
+def _anchored(segments: np.ndarray, edges: np.ndarray, crossing_ink: np.ndarray, tolerance: float,
+              vertical: bool) -> np.ndarray:
+    """Segments that end on a crossing line and reach a second crossing edge.
+
+    A ruling line ends on a crossing line (an end pixel lies on `crossing_ink`,
+    the crossing-direction long lines dilated by the snap tolerance) and meets
+    at least one more crossing edge; a chain of text strokes floats inside a
+    cell. `edges` must be sorted.
+    """
+    if edges.size == 0 or len(segments) == 0:
+        return np.zeros(len(segments), bool)
+    h, w = crossing_ink.shape
+    if vertical:
+        lo, hi = segments[:, 1], segments[:, 3] - 1
+        mid = np.clip((segments[:, 0] + segments[:, 2]) // 2, 0, w - 1)
+        on_lo, on_hi = crossing_ink[np.clip(lo, 0, h - 1), mid], crossing_ink[np.clip(hi, 0, h - 1), mid]
+    else:
+        lo, hi = segments[:, 0], segments[:, 2] - 1
+        mid = np.clip((segments[:, 1] + segments[:, 3]) // 2, 0, h - 1)
+        on_lo, on_hi = crossing_ink[mid, np.clip(lo, 0, w - 1)], crossing_ink[mid, np.clip(hi, 0, w - 1)]
+    inside = np.searchsorted(edges, hi + tolerance, side="right") - np.searchsorted(edges, lo - tolerance)
+    return ((on_lo > 0) | (on_hi > 0)) & (inside >= 2)
+
+
+def _line_edges(segments: np.ndarray, crossing: np.ndarray, crossing_ink: np.ndarray, snap: float,
+                reach: float, long_px: float, vertical: bool) -> np.ndarray:
+    """Edge positions of one direction that are ruling lines.
+
+    Positions are clustered; a cluster is a ruling line when one of its
+    segments is anchored (:func:`_anchored`), or its segments add up to at
+    least `long_px` (a line broken by gaps). A chain of text strokes inside
+    a cell is neither.
+    """
+    along = (segments[:, 3] - segments[:, 1]) if vertical else (segments[:, 2] - segments[:, 0])
+    pos = ((segments[:, 0] + segments[:, 2] - 1) if vertical else (segments[:, 1] + segments[:, 3] - 1)) / 2.0
+    centres, labels = cluster_labels(pos, along, snap)
+    if centres.size == 0:
+        return centres
+    ok = _anchored(segments, crossing, crossing_ink, reach, vertical)
+    anchored = np.bincount(labels, ok, centres.size) > 0
+    total = np.bincount(labels, along, centres.size)
+    return centres[anchored | (total >= long_px)]
+
+
+def grid_edges(horizontal: np.ndarray, vertical: np.ndarray, h_near: np.ndarray, v_near: np.ndarray,
+               dpi: float, settings: GridSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column edges of one table from its segments.
+
+    Line positions are clustered (``snap_mm``); clusters that are not
+    ruling lines (chains of text strokes inside a cell, see
+    :func:`_line_edges`) are dropped.
+
+    Parameters
+    ----------
+    horizontal, vertical : (n, 4), (m, 4) int ndarray
+        Segment boxes px at `dpi`.
+    h_near, v_near : (H, W) uint8 ndarray
+        Long horizontal / vertical line masks dilated by ``band_mm`` (where a
+        crossing segment may end).
+    dpi : float
+    settings : GridSettings
+        Uses ``snap_mm``, ``band_mm``, ``min_cell_mm`` and ``anchored_length_mm``.
+
+    Returns
+    -------
+    row_edges : (R + 1,) int64 ndarray
+    col_edges : (C + 1,) int64 ndarray
+    """
+    snap = mm_to_px(settings.snap_mm, dpi)
+    reach = mm_to_px(settings.band_mm, dpi)
+    long_px = mm_to_px(settings.anchored_length_mm, dpi)
+    min_cell = mm_to_px(settings.min_cell_mm, dpi)
+    rows = cluster_positions((horizontal[:, 1] + horizontal[:, 3] - 1) / 2.0,
+                             horizontal[:, 2] - horizontal[:, 0], snap)
+    cols = cluster_positions((vertical[:, 0] + vertical[:, 2] - 1) / 2.0,
+                             vertical[:, 3] - vertical[:, 1], snap)
+    rows, cols = (_line_edges(horizontal, cols, v_near, snap, reach, long_px, vertical=False),
+                  _line_edges(vertical, rows, h_near, snap, reach, long_px, vertical=True))
+    if rows.size < 2 or cols.size < 2:
+        return rows, cols
+    cols = _extend_edges(cols, int(horizontal[:, 0].min()), int(horizontal[:, 2].max()) - 1, min_cell)
+    rows = _extend_edges(rows, int(vertical[:, 1].min()), int(vertical[:, 3].max()) - 1, min_cell)
+    return _drop_close(rows, min_cell), _drop_close(cols, min_cell)
+
+
+def _drawn(crop: np.ndarray, lines: np.ndarray, bounds: np.ndarray, band: int, end_zone: int,
+           coverage: float) -> np.ndarray:
+    """Whether each segment is a drawn line, at some line offset within ±`band`.
+
+    A segment from ``bounds[j]`` to ``bounds[j + 1]`` along line ``lines[i]``
+    is drawn when, on one row offset, ruling ink covers at least `coverage`
+    of it and reaches into both end zones (a ruling runs from node to node; a
+    text stroke floats inside the cell).
+
+    Parameters
+    ----------
+    crop : (h, w) uint8 ndarray
+        Ruling mask with the lines running along axis 1.
+    lines : (n,) int ndarray
+        Line positions along axis 0, px.
+    bounds : (m + 1,) int ndarray
+        Segment boundaries along axis 1, px.
+    band, end_zone : int
+        Offsets searched; length of the end zones (capped at a quarter of the
+        segment), px.
+    coverage : float
+        Minimum covered fraction.
+
+    Returns
+    -------
+    (n, m) bool ndarray
+    """
+    offsets = np.arange(-band, band + 1)
+    idx = np.clip(lines[None, :] + offsets[:, None], 0, crop.shape[0] - 1)  # (o, n)
+    prefix = np.zeros(idx.shape + (crop.shape[1] + 1,), np.int32)
+    np.cumsum(crop[idx] > 0, axis=2, out=prefix[..., 1:])
+    lo, hi = bounds[:-1], np.maximum(bounds[1:], bounds[:-1] + 1)
+    zone = np.maximum(np.minimum(end_zone, (hi - lo) // 4), 1)
+    covered = (prefix[..., hi] - prefix[..., lo]) / (hi - lo)
+    head = prefix[..., lo + zone] - prefix[..., lo] > 0
+    tail = prefix[..., hi] - prefix[..., hi - zone] > 0
+    return ((covered >= coverage) & head & tail).any(axis=0)
+
+
+def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.ndarray,
+                     col_edges: np.ndarray, dpi: float, settings: GridSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Which grid segments carry ruling ink.
+
+    For every line offset within ±``band_mm`` of each edge the mask row
+    (column) is prefix-summed, giving the covered fraction of every segment
+    and its ink near both ends at once (see :func:`_drawn`).
+
+    Parameters
+    ----------
+    h_ruling, v_ruling : (H, W) uint8 ndarray
+        Ruling-ink masks of the page (255 = ink), px at `dpi`.
+    row_edges : (R + 1,) int ndarray
+    col_edges : (C + 1,) int ndarray
+    dpi : float
+    settings : GridSettings
+        Uses ``band_mm``, ``segment_end_zone_mm``, ``segment_coverage``.
+
+    Returns
+    -------
+    h_present : (R + 1, C) bool ndarray
+        Outer rows are always True.
+    v_present : (R, C + 1) bool ndarray
+        Outer columns are always True.
+    """
+    band = max(1, round(mm_to_px(settings.band_mm, dpi)))
+    zone = max(1, round(mm_to_px(settings.segment_end_zone_mm, dpi)))
+    height, width = h_ruling.shape
+    y0, y1 = max(0, int(row_edges[0]) - band), min(height, int(row_edges[-1]) + band + 1)
+    x0, x1 = max(0, int(col_edges[0]) - band), min(width, int(col_edges[-1]) + band + 1)
+    rows = np.clip(row_edges - y0, 0, y1 - y0 - 1)
+    cols = np.clip(col_edges - x0, 0, x1 - x0 - 1)
+    # a 3-px dilation across the line absorbs a 1-px wobble of a scanned line
+    wobble = np.ones((3, 1), np.uint8)
+    h_crop = cv2.dilate(h_ruling[y0:y1, x0:x1], wobble)
+    v_crop = cv2.dilate(v_ruling[y0:y1, x0:x1], wobble.T)
+    cover = settings.segment_coverage
+    h_present = _drawn(h_crop, rows, cols, band, zone, cover)
+    v_present = _drawn(np.ascontiguousarray(v_crop.T), cols, rows, band, zone, cover).T
+    h_present[[0, -1], :] = True
+    v_present[:, [0, -1]] = True
+    return h_present, v_present
+
+
+def merge_slots(h_present: np.ndarray, v_present: np.ndarray) -> np.ndarray:
+    """Merged cells as rectangles of grid slots.
+
+    Slots are joined where no segment separates them (4-connected components
+    of a slot graph); a component that is not a rectangle (a missed line) is
+    grown to its bounding rectangle, absorbing what it overlaps.
+
+    Parameters
+    ----------
+    h_present : (R + 1, C) bool ndarray
+    v_present : (R, C + 1) bool ndarray
+
+    Returns
+    -------
+    (k, 4) int64 ndarray
+        ``(row, col, row_span, col_span)`` per cell, sorted by row then col.
+    """
+    n_rows, n_cols = v_present.shape[0], h_present.shape[1]
+    graph = np.zeros((2 * n_rows - 1, 2 * n_cols - 1), np.uint8)
+    graph[::2, ::2] = 1
+    graph[::2, 1::2] = ~v_present[:, 1:-1]
+    graph[1::2, ::2] = ~h_present[1:-1, :]
+    _, labels = cv2.connectedComponents(graph, connectivity=4)
+    slots = labels[::2, ::2].astype(np.int64)
+    while True:  # make every component rectangular; ends: each pass merges ≥ 1 label
+        ids = np.unique(slots)
+        r_idx, c_idx = np.indices(slots.shape)
+        flat = slots.ravel()
+        size = int(ids.max()) + 1
+        r0 = np.full(size, n_rows); r1 = np.full(size, -1)
+        c0 = np.full(size, n_cols); c1 = np.full(size, -1)
+        np.minimum.at(r0, flat, r_idx.ravel()); np.maximum.at(r1, flat, r_idx.ravel())
+        np.minimum.at(c0, flat, c_idx.ravel()); np.maximum.at(c1, flat, c_idx.ravel())
+        area = np.bincount(flat, minlength=size)
+        bad = ids[(r1[ids] - r0[ids] + 1) * (c1[ids] - c0[ids] + 1) != area[ids]]
+        if bad.size == 0:
+            break
+        lab = int(bad[0])
+        block = slots[r0[lab]:r1[lab] + 1, c0[lab]:c1[lab] + 1]
+        for other in np.unique(block):
+            slots[slots == other] = lab
+    cells = np.stack([r0[ids], c0[ids], r1[ids] - r0[ids] + 1, c1[ids] - c0[ids] + 1], axis=1)
+    return cells[np.lexsort((cells[:, 1], cells[:, 0]))]
+
+
+def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSettings) -> tuple[np.ndarray, Box]:
+    """Text ink of one table: the mask without its drawn grid lines and specks.
+
+    Bands of ``band_mm + line_clear_mm`` around every *drawn* segment are
+    cleared (a dash "—" inside a cell is kept); components smaller than
+    ``speck_mm2`` are dropped.
+
+    Returns
+    -------
+    ink : (h, w) uint8 ndarray
+        1 = text ink, over the table box.
+    box : Box
+        The table box ``(x0, y0, x1, y1)`` the crop covers, px at `dpi`.
+    """
+    rows, cols = spec.row_edges, spec.col_edges
+    x0, y0, x1, y1 = int(cols[0]), int(rows[0]), int(cols[-1]), int(rows[-1])
+    ink = (mask[y0:y1, x0:x1] > 0).astype(np.uint8)
+    r, c = rows - y0, cols - x0
+    clear = max(1, round(mm_to_px(settings.band_mm + settings.line_clear_mm, dpi)))
+    for i, j in zip(*np.nonzero(spec.h_present)):
+        ink[max(0, r[i] - clear):r[i] + clear + 1, c[j]:c[j + 1]] = 0
+    for i, j in zip(*np.nonzero(spec.v_present)):
+        ink[r[i]:r[i + 1], max(0, c[j] - clear):c[j] + clear + 1] = 0
+    speck = mm_to_px(1.0, dpi) ** 2 * settings.speck_mm2
+    if speck >= 1:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        keep = stats[:, cv2.CC_STAT_AREA] >= speck
+        keep[0] = False
+        ink = keep[labels].astype(np.uint8)
+    return ink, (x0, y0, x1, y1)
+
+
+def cell_ink_counts(ink: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Ink pixel count inside every box at once (integral image).
+
+    Parameters
+    ----------
+    ink : (h, w) uint8 ndarray
+        1 = ink.
+    boxes : (k, 4) int ndarray
+        ``(x0, y0, x1, y1)`` in `ink` coordinates, exclusive ends; empty boxes
+        (x1 <= x0) count 0.
+
+    Returns
+    -------
+    (k,) int64 ndarray
+    """
+    integral = cv2.integral(ink, sdepth=cv2.CV_32S)
+    x0, y0, x1, y1 = (np.clip(boxes[:, i], 0, (ink.shape[1], ink.shape[0])[i % 2]) for i in range(4))
+    x1, y1 = np.maximum(x1, x0), np.maximum(y1, y0)
+    return (integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]).astype(np.int64)
+
+
+def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int) -> list[tuple[int, int]]:
+    """Split a cell's ink into text lines by its row projection.
+
+    Runs of ink rows separated by at least `gap_px` empty rows are lines;
+    lines lower than `min_height_px` (a stroke of a character) join the
+    nearest neighbouring line.
+
+    Parameters
+    ----------
+    ink : (h, w) ndarray
+        Nonzero = ink, one cell.
+    gap_px : int
+    min_height_px : int
+
+    Returns
+    -------
+    list of (y0, y1)
+        Row ranges in `ink` coordinates, exclusive ends, top to bottom.
+    """
+    rows = np.r_[0, (ink.any(axis=1)).astype(np.int8), 0]
+    d = np.diff(rows)
+    starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+    if starts.size == 0:
+        return []
+    split = np.r_[True, starts[1:] - ends[:-1] >= gap_px]
+    group = np.cumsum(split) - 1
+    lines = [[int(starts[group == g][0]), int(ends[group == g][-1])] for g in range(int(group[-1]) + 1)]
+    while len(lines) > 1:
+        heights = [b - a for a, b in lines]
+        i = int(np.argmin(heights))
+        if heights[i] >= min_height_px:
+            break
+        gap_up = lines[i][0] - lines[i - 1][1] if i > 0 else np.inf
+        gap_down = lines[i + 1][0] - lines[i][1] if i + 1 < len(lines) else np.inf
+        j = i - 1 if gap_up <= gap_down else i + 1
+        a, b = sorted((i, j))
+        lines[a:b + 1] = [[lines[a][0], lines[b][1]]]
+    return [(a, b) for a, b in lines]
+
+
+def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, settings: GridSettings) -> Table:
+    """Cells of one table: merged spans, empty cells, ink boxes, text lines.
+
+    Parameters
+    ----------
+    mask : (H, W) uint8 ndarray
+        Page ink mask (255 = ink) at `dpi`.
+    spec : GridSpec
+    page : int
+        1-based page number stored in the table.
+    dpi : float
+    settings : GridSettings
+
+    Returns
+    -------
+    Table
+    """
+    rows, cols = spec.row_edges, spec.col_edges
+    spans = merge_slots(spec.h_present, spec.v_present)
+    ink, (tx, ty, _, _) = text_ink(mask, spec, dpi, settings)
+    inset = round(mm_to_px(settings.cell_inset_mm, dpi))
+    r0, c0 = spans[:, 0], spans[:, 1]
+    r1, c1 = r0 + spans[:, 2], c0 + spans[:, 3]
+    boxes = np.stack([cols[c0], rows[r0], cols[c1], rows[r1]], axis=1)
+    inner = boxes + np.array([inset, inset, -inset, -inset]) - np.array([tx, ty, tx, ty])
+    counts = cell_ink_counts(ink, inner)
+    min_ink = settings.min_ink_mm2 * mm_to_px(1.0, dpi) ** 2
+    gap = max(1, round(mm_to_px(settings.text_line_gap_mm, dpi)))
+    min_line = max(1, round(mm_to_px(settings.min_text_line_mm, dpi)))
+    pad = round(mm_to_px(settings.text_line_pad_mm, dpi))
+    cells = []
+    for (row, col, rs, cs), box, ibox, count in zip(spans, boxes, inner, counts):
+        bbox = tuple(int(v) for v in box)
+        if count < min_ink:
+            cells.append(Cell(int(row), int(col), int(rs), int(cs), bbox, None, ()))
+            continue
+        ix0, iy0, ix1, iy1 = (int(v) for v in ibox)
+        sub = ink[iy0:iy1, ix0:ix1]
+        ox, oy = ix0 + tx, iy0 + ty
+        text_lines = []
+        for a, b in split_text_lines(sub, gap, min_line):
+            xs = np.nonzero(sub[a:b].any(axis=0))[0]
+            text_lines.append((max(bbox[0], ox + int(xs[0]) - pad), max(bbox[1], oy + a - pad),
+                               min(bbox[2], ox + int(xs[-1]) + 1 + pad), min(bbox[3], oy + b + pad)))
+        ys = np.nonzero(sub.any(axis=1))[0]
+        xs = np.nonzero(sub.any(axis=0))[0]
+        ink_bbox = (ox + int(xs[0]), oy + int(ys[0]), ox + int(xs[-1]) + 1, oy + int(ys[-1]) + 1)
+        cells.append(Cell(int(row), int(col), int(rs), int(cs), bbox, ink_bbox, tuple(text_lines)))
+    return Table(page=page, bbox=(int(cols[0]), int(rows[0]), int(cols[-1]), int(rows[-1])),
+                 row_edges=tuple(int(v) for v in rows), col_edges=tuple(int(v) for v in cols),
+                 cells=tuple(cells))
+
+
+def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpec]:
+    """Grids of all tables on a page, top to bottom.
+
+    Parameters
+    ----------
+    lines : Lines
+        From :func:`layout.lines.detect_lines`.
+    dpi : float
+    settings : GridSettings
+
+    Returns
+    -------
+    list of GridSpec
+        Candidates with fewer than ``min_rows`` × ``min_cols`` slots (or
+        fewer than ``min_cells``) are dropped.
+    """
+    out = []
+    reach = 2 * max(1, round(mm_to_px(settings.band_mm, dpi))) + 1
+    box = np.ones((reach, reach), np.uint8)
+    h_near, v_near = cv2.dilate(lines.h_long, box), cv2.dilate(lines.v_long, box)
+    for _, hs, vs in table_regions(lines, dpi, settings):
+        rows, cols = grid_edges(hs, vs, h_near, v_near, dpi, settings)
+        if len(rows) < 2 or len(cols) < 2:
+            continue
+        n_rows, n_cols = len(rows) - 1, len(cols) - 1
+        if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
+            continue
+        h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings)
+        # an edge with no drawn segment along it separates nothing: drop it
+        keep_r, keep_c = h_present.any(axis=1), v_present.any(axis=0)
+        if not (keep_r.all() and keep_c.all()):
+            rows, cols = rows[keep_r], cols[keep_c]
+            if len(rows) < 2 or len(cols) < 2:
+                continue
+            h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings)
+        n_rows, n_cols = len(rows) - 1, len(cols) - 1
+        if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
+            continue
+        out.append(GridSpec(rows, cols, h_present, v_present))
+    return out

@@ -1,0 +1,273 @@
+"""Every tunable of the layout stage, in one frozen pydantic model.
+
+Lengths are millimetres on the paper (converted once with :func:`mm_to_px`,
+px = mm · dpi / 25.4) or fractions of a size measured on the page, so the same
+settings work for scans at 150, 200 and 300 dpi. Each stage function receives
+only its own sub-settings (``settings.lines``, ``settings.grid``, ...) or plain
+scalars, never the whole object.
+
+Examples
+--------
+>>> s = LayoutSettings.resolve({"lines": {"min_line_mm": 12.0}})
+>>> s.lines.min_line_mm
+12.0
+>>> mm_to_px(25.4, 200)
+200.0
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "MM_PER_INCH",
+    "mm_to_px",
+    "odd_px",
+    "RasterSettings",
+    "OrientSettings",
+    "BinarizeSettings",
+    "LineSettings",
+    "GridSettings",
+    "ContinuationSettings",
+    "RegionSettings",
+    "LayoutSettings",
+]
+
+MM_PER_INCH = 25.4
+
+
+def mm_to_px(mm: float, dpi: float) -> float:
+    """Convert a length on the paper to pixels.
+
+    Parameters
+    ----------
+    mm : float
+        Length in millimetres on the paper.
+    dpi : float
+        Resolution of the page image, dots per inch.
+
+    Returns
+    -------
+    float
+        The length in px at `dpi` (not rounded).
+    """
+    return mm * dpi / MM_PER_INCH
+
+
+def odd_px(mm: float, dpi: float, minimum: int = 3) -> int:
+    """Convert millimetres to an odd pixel count of at least `minimum`.
+
+    Used for kernel and block sizes that OpenCV wants odd.
+    """
+    n = max(int(round(mm_to_px(mm, dpi))), minimum)
+    return n if n % 2 == 1 else n + 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RasterSettings(_Frozen):
+    """How pages become images (``layout.raster``)."""
+
+    render_dpi: float = Field(
+        200.0, gt=0, le=1200,
+        description="dpi used to render a PDF page that is not one full-page scan image.")
+    max_pixels: int = Field(
+        60_000_000, gt=0,
+        description="Largest page image kept, in px (W·H). Larger pages are downscaled "
+                    "to this count (their dpi scaled with them) rather than rejected.")
+    min_dpi: float = Field(
+        60.0, gt=0,
+        description="Lowest resolution at which a table can still be read. A page image "
+                    "below it (e.g. a 40×40 px image) raises InputError.")
+    min_side_px: int = Field(
+        300, gt=0, description="Smallest accepted page side in px; smaller images raise InputError.")
+    full_page_image_coverage: float = Field(
+        0.85, gt=0, le=1,
+        description="An embedded image covering at least this fraction of the page area "
+                    "is taken as the page scan and extracted at its own resolution.")
+    paper_short_side_mm: float = Field(
+        210.0, gt=0,
+        description="Paper short side assumed when an image carries no usable dpi (A4).")
+    plausible_short_side_mm: tuple[float, float] = Field(
+        (90.0, 450.0),
+        description="Range of paper short sides (mm) for which an image's own dpi "
+                    "metadata is believed; outside it the dpi comes from paper_short_side_mm.")
+
+    @model_validator(mode="after")
+    def _check_range(self) -> "RasterSettings":
+        lo, hi = self.plausible_short_side_mm
+        if not 0 < lo < hi:
+            raise ValueError(
+                f"plausible_short_side_mm must be (low, high) with 0 < low < high, got {(lo, hi)}")
+        return self
+
+
+class OrientSettings(_Frozen):
+    """Quarter-turn detection and deskew (``layout.orient``)."""
+
+    analysis_dpi: float = Field(
+        100.0, gt=0, description="Pages are analysed downscaled to this dpi (never upscaled).")
+    text_gap_mm: float = Field(
+        1.6, gt=0,
+        description="Closing length that joins the characters of one text line into a "
+                    "bar, but not two lines: smaller than the usual line gap.")
+    text_bar_aspect: float = Field(
+        4.0, gt=1, description="A smeared blob counts as a text line when its long side is "
+                                "this many times its short side.")
+    text_bar_max_height_mm: float = Field(
+        12.0, gt=0, description="Thicker blobs (pictures, seals) are not text lines.")
+    sideways_ratio: float = Field(
+        2.0, gt=1,
+        description="The page is taken as turned 90° when the vertical text-bar area is "
+                    "this many times the horizontal one.")
+    min_text_bar_area_mm2: float = Field(
+        50.0, ge=0, description="Below this total text-bar area the page is left as is.")
+    max_skew_degrees: float = Field(
+        2.0, gt=0, le=15, description="Skew angles searched: ±this many degrees.")
+    skew_step_degrees: float = Field(
+        0.1, gt=0, description="Step of the coarse angle search; refined to a tenth of it.")
+    min_skew_degrees: float = Field(
+        0.05, ge=0, description="Smaller estimated skews are not corrected (saves a resample).")
+
+
+class BinarizeSettings(_Frozen):
+    """Grayscale conversion and adaptive threshold (``layout.binarize``)."""
+
+    block_mm: float = Field(
+        10.0, gt=0, description="Side of the local-mean window of the adaptive threshold.")
+    offset: float = Field(
+        18.0, ge=0, le=255,
+        description="A pixel is ink when darker than its local mean by more than this "
+                    "many gray levels.")
+    blur_mm: float = Field(
+        0.08, ge=0, description="σ of the Gaussian smoothing before the threshold (scan noise); "
+                                "0 disables it.")
+    red_gain: float = Field(
+        3.0, ge=0,
+        description="Red ink (seals) is lightened by red_gain · (R − max(G, B)) gray "
+                    "levels, so a red seal over a table vanishes. 0 keeps colours.")
+
+
+class LineSettings(_Frozen):
+    """Ruling-line detection (``layout.lines``)."""
+
+    min_stroke_mm: float = Field(
+        3.0, gt=0,
+        description="First opening length: runs shorter than this (most text strokes) "
+                    "are dropped before gaps are closed.")
+    ruling_stroke_mm: float = Field(
+        1.0, gt=0,
+        description="Opening length of the ruling-ink mask used to test which grid "
+                    "segments are drawn (keeps short pieces of broken lines).")
+    gap_mm: float = Field(
+        2.5, ge=0, description="Gaps up to this length in a faded or broken line are closed.")
+    min_line_mm: float = Field(
+        10.0, gt=0, description="Shortest ruling line kept as a line segment.")
+    max_thickness_mm: float = Field(
+        2.0, gt=0, description="Thicker components are not lines (filled areas, pictures).")
+
+
+class GridSettings(_Frozen):
+    """Table grids, merged cells, empty cells and text lines (``layout.grid``)."""
+
+    snap_mm: float = Field(
+        1.8, gt=0, description="Line positions closer than this are one grid edge.")
+    band_mm: float = Field(
+        0.9, ge=0,
+        description="Half width of the band around a grid edge searched for ruling ink "
+                    "(line thickness, residual skew).")
+    segment_coverage: float = Field(
+        0.75, gt=0, le=1,
+        description="A grid segment between two nodes is a drawn line when ruling ink "
+                    "covers at least this fraction of its length; otherwise the slots on "
+                    "both sides belong to one merged cell.")
+    anchored_length_mm: float = Field(
+        25.0, gt=0,
+        description="A line position counts as a ruling when one of its segments runs "
+                    "from crossing line to crossing line, or its segments add up to this "
+                    "length (a line broken by gaps); else it is chained text strokes.")
+    segment_end_zone_mm: float = Field(
+        1.0, gt=0, description="A drawn segment has ruling ink within this distance of both "
+                               "its nodes (text strokes keep off the cell border).")
+    min_cell_mm: float = Field(
+        2.5, gt=0, description="Adjacent grid edges closer than this are merged.")
+    min_table_width_mm: float = Field(20.0, gt=0, description="Narrower line groups are not tables.")
+    min_table_height_mm: float = Field(6.0, gt=0, description="Lower line groups are not tables.")
+    min_rows: int = Field(1, ge=1, description="Fewest grid rows of a table.")
+    min_cols: int = Field(2, ge=1, description="Fewest grid columns of a table.")
+    min_cells: int = Field(3, ge=1, description="Fewest grid slots (rows · cols) of a table.")
+    cell_inset_mm: float = Field(
+        0.7, ge=0,
+        description="Cell boxes are shrunk by this much inside the ruling ink before "
+                    "ink is counted, so border remnants never count as text.")
+    line_clear_mm: float = Field(
+        0.4, ge=0, description="Ruling ink is dilated by this much before it is removed from "
+                                "the text ink.")
+    speck_mm2: float = Field(
+        0.12, ge=0, description="Ink components smaller than this area are noise.")
+    min_ink_mm2: float = Field(
+        0.3, ge=0, description="A cell holding less text ink than this area is empty.")
+    text_line_gap_mm: float = Field(
+        0.7, ge=0, description="Row gaps in a cell's ink shorter than this do not split text lines.")
+    min_text_line_mm: float = Field(
+        1.4, gt=0, description="Text lines lower than this are joined to their nearest "
+                               "neighbour (parts of one character).")
+    text_line_pad_mm: float = Field(
+        0.5, ge=0, description="Padding added around each text-line box (clipped to the cell).")
+
+
+class ContinuationSettings(_Frozen):
+    """Tables continued across a page break (``layout.tables.link_continuations``)."""
+
+    edge_fraction: float = Field(
+        0.3, gt=0, le=1,
+        description="'Near the page bottom/top': the previous table ends in the last, "
+                    "and the next starts in the first, this fraction of the page height.")
+    column_tolerance: float = Field(
+        0.03, ge=0,
+        description="Column edges match when they differ by at most this fraction of "
+                    "the table width.")
+    accept_same_column_count: bool = Field(
+        True, description="Also link tables whose column count matches even when the "
+                          "edges do not (a rescaled or shifted scan).")
+
+
+class RegionSettings(_Frozen):
+    """Free-text regions outside tables (``layout.tables.text_regions``)."""
+
+    table_margin_mm: float = Field(
+        1.5, ge=0, description="Margin around a table that is not free text.")
+    min_region_mm: float = Field(
+        2.0, gt=0, description="Regions lower or narrower than this are dropped.")
+    join_gap_mm: float = Field(
+        8.0, ge=0, description="Ink rows closer than this belong to one region.")
+
+
+class LayoutSettings(_Frozen):
+    """All settings of the layout stage.
+
+    Build it once with :meth:`resolve` and hand each function its section.
+    """
+
+    raster: RasterSettings = RasterSettings()
+    orient: OrientSettings = OrientSettings()
+    binarize: BinarizeSettings = BinarizeSettings()
+    lines: LineSettings = LineSettings()
+    grid: GridSettings = GridSettings()
+    continuation: ContinuationSettings = ContinuationSettings()
+    regions: RegionSettings = RegionSettings()
+
+    @classmethod
+    def resolve(cls, settings: "LayoutSettings | dict[str, Any] | None" = None) -> "LayoutSettings":
+        """Return settings from None (defaults), a dict (validated) or an instance."""
+        if settings is None:
+            return cls()
+        if isinstance(settings, cls):
+            return settings
+        if isinstance(settings, dict):
+            return cls.model_validate(settings)
+        raise TypeError(f"LayoutSettings.resolve expects None, a dict or LayoutSettings, "
+                        f"got {type(settings).__name__}")

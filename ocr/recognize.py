@@ -1,0 +1,125 @@
+"""Text recognition (ch_PP-OCRv4_rec, CTC) on line crops, without detection.
+
+Pre-processing, batching and decoding follow RapidOCR's ``TextRecognizer``
+(``rapidocr_onnxruntime/ch_ppocr_rec``): each crop is resized to
+``rec_image_height`` keeping its aspect ratio, scaled to [-1, 1] and padded
+with 0 (mid grey) on the right up to the widest crop of its batch (at least
+``rec_image_width``). With the same batch size the texts and scores equal
+RapidOCR's on the same crops.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from .crops import to_bgr
+from .engine import OnnxModel
+from .settings import OcrSettings
+from .types import Recognition
+
+__all__ = ["Recognizer", "CtcDecoder"]
+
+
+class CtcDecoder:
+    """Greedy CTC decoding: argmax per time step, collapse repeats, drop blanks.
+
+    characters : the model's dictionary (from its metadata); index 0 is the CTC
+        blank and a space is appended at the end, as PaddleOCR does.
+    """
+
+    def __init__(self, characters: Sequence[str]) -> None:
+        self.characters = np.array(["<blank>", *characters, " "], dtype=object)
+
+    def __call__(self, probs: np.ndarray) -> list[Recognition]:
+        """probs : (N, T, C) float32 softmax output -> N recognitions.
+
+        ``confidence`` is the mean probability of the kept characters, 0 for an
+        empty text.
+        """
+        idx = probs.argmax(axis=2)
+        prob = probs.max(axis=2)
+        keep = idx != 0
+        keep[:, 1:] &= idx[:, 1:] != idx[:, :-1]
+        out = []
+        for i in range(idx.shape[0]):
+            sel = keep[i]
+            if not sel.any():
+                out.append(Recognition("", 0.0))
+                continue
+            text = "".join(self.characters[idx[i, sel]]).strip()
+            conf = float(np.mean(prob[i, sel])) if text else 0.0
+            out.append(Recognition(text, conf))
+        return out
+
+
+class Recognizer:
+    """PP-OCRv4 recognition of single-line crops.
+
+    Parameters
+    ----------
+    model : the recognition :class:`~ocr.engine.OnnxModel`; its metadata must
+        hold the character dictionary.
+    settings : uses ``rec_batch_size``, ``rec_image_height``, ``rec_image_width``.
+    """
+
+    def __init__(self, model: OnnxModel, settings: OcrSettings | None = None) -> None:
+        self.model = model
+        self.settings = settings or OcrSettings()
+        self.decode = CtcDecoder(model.character_list())
+
+    def recognize(self, crops: Sequence[np.ndarray | None]) -> list[Recognition]:
+        """Read one line of text from each crop.
+
+        Parameters
+        ----------
+        crops : sequence of (H, W[, C]) uint8 images, grey, BGR or BGRA, one
+            text line each (use :func:`ocr.trim_to_ink` on cell crops first).
+            Empty (0-sized) crops and None (what :func:`ocr.trim_to_ink`
+            returns for a crop without ink) give ``Recognition('', 0.0)``.
+
+        Returns
+        -------
+        One :class:`Recognition` per crop, in input order. Nothing is filtered
+        by score; ``confidence`` is the mean character probability (over all
+        decoded characters, as RapidOCR computes it); ``text`` has surrounding
+        whitespace stripped (the model emits stray spaces next to short
+        numbers) and is otherwise RapidOCR's text for the same crop.
+        """
+        images = [np.zeros((0, 0, 3), np.uint8) if c is None else to_bgr(c) for c in crops]
+        results = [Recognition("", 0.0)] * len(images)
+        valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
+        if not valid:
+            return results
+        ratios = np.array([images[i].shape[1] / images[i].shape[0] for i in valid])
+        order = [valid[j] for j in np.argsort(ratios, kind="stable")]
+        s = self.settings
+        bs = s.rec_batch_size
+        for start in range(0, len(order), bs):
+            batch_ids = order[start : start + bs]
+            max_ratio = max(
+                s.rec_image_width / s.rec_image_height,
+                *(images[i].shape[1] / images[i].shape[0] for i in batch_ids),
+            )
+            batch = np.stack([self._resize_norm(images[i], max_ratio) for i in batch_ids])
+            for i, rec in zip(batch_ids, self.decode(self.model(batch))):
+                results[i] = rec
+        return results
+
+    __call__ = recognize
+
+    def _resize_norm(self, img: np.ndarray, max_ratio: float) -> np.ndarray:
+        """(3, H, W) float32 in [-1, 1], H = rec_image_height, W = H * max_ratio."""
+        height = self.settings.rec_image_height
+        width = int(height * max_ratio)
+        h, w = img.shape[:2]
+        resized_w = min(width, int(math.ceil(height * w / h)))
+        resized = cv2.resize(img, (resized_w, height)).astype(np.float32)
+        out = np.zeros((3, height, width), np.float32)
+        resized = resized.transpose(2, 0, 1) / 255.0
+        resized -= 0.5
+        resized /= 0.5
+        out[:, :, :resized_w] = resized
+        return out

@@ -1,0 +1,157 @@
+"""Every tunable of the OCR stage, in one frozen pydantic model.
+
+Pixel values here are pixels of the image handed to the OCR stage (a page at
+its own dpi, or a crop of it) unless a field says otherwise; the only length
+that has to follow the page scale, the crop margin, is a fraction of the
+measured text-line height, so the same settings work at 150, 200 and 300 dpi.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["OcrSettings"]
+
+
+class OcrSettings(BaseModel):
+    """Settings of the ``ocr`` stage (PP-OCRv4 det/rec + mobile v2 cls on onnxruntime).
+
+    Build once (the pipeline hands ``Settings.ocr`` here) and pass to
+    :class:`ocr.OcrEngine`. Instances are frozen and hashable, so they can key
+    the per-process model cache.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- onnxruntime -------------------------------------------------------
+    intra_op_threads: int = Field(
+        2, ge=1, le=64,
+        description="onnxruntime intra-op threads per session (always set explicitly; "
+        "the machine has 2 cores shared by the whole pipeline).",
+    )
+    inter_op_threads: int = Field(
+        1, ge=1, le=64,
+        description="onnxruntime inter-op threads (sequential execution mode, so 1 is enough).",
+    )
+
+    # --- recognition (ch_PP-OCRv4_rec) --------------------------------------
+    rec_batch_size: int = Field(
+        8, ge=1, le=256,
+        description="Crops per recognition batch; crops are sorted by aspect ratio "
+        "first, so each batch pads little.",
+    )
+    rec_image_height: int = Field(
+        48, ge=16, le=128,
+        description="Height crops are resized to before recognition. PP-OCRv4 rec was "
+        "trained at 48; change only for another model.",
+    )
+    rec_image_width: int = Field(
+        320, ge=16, le=4096,
+        description="Minimum padded input width (RapidOCR/PaddleOCR rec_img_shape[2]); "
+        "wider crops widen the batch instead of being squeezed.",
+    )
+    min_text_score: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="read_text drops detected lines whose recognition confidence "
+        "(mean character probability) is below this. Recognizer.recognize never drops.",
+    )
+
+    # --- crop preparation (trim_to_ink) -------------------------------------
+    crop_margin: float = Field(
+        0.25, ge=0.0, le=2.0,
+        description="White margin added around the ink box of a crop, as a fraction "
+        "of the ink height (the line height).",
+    )
+    ink_threshold: int | None = Field(
+        None, ge=1, le=254,
+        description="Grey level below which a pixel is ink; None = Otsu per crop "
+        "(falls back to 160 on crops with too little contrast).",
+    )
+    min_ink_height_frac: float = Field(
+        0.15, ge=0.0, le=1.0,
+        description="Ink components lower than this fraction of the tallest component "
+        "and smaller than ``speck_area_frac`` are specks, not text.",
+    )
+    speck_area_frac: float = Field(
+        0.0004, ge=0.0, le=0.1,
+        description="Components whose area is below this fraction of the crop area "
+        "(and at most 4 px) are removed as noise before the ink box is taken.",
+    )
+    border_remnant_frac: float = Field(
+        0.6, gt=0.0, le=1.0,
+        description="A component touching the crop edge that spans at least this "
+        "fraction of the crop height (width) while being thin is a ruling-line "
+        "remnant and is removed.",
+    )
+    min_crop_height: int = Field(
+        0, ge=0, le=256,
+        description="trim_to_ink upscales (bicubic) crops whose ink is lower than "
+        "this many px; 0 disables. Measured: no change in accuracy on crops "
+        "rendered at 100-200 dpi (the recogniser resizes to rec_image_height anyway), "
+        "so off by default.",
+    )
+    min_aspect_ratio: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="trim_to_ink pads crops narrower than this width/height ratio "
+        "with background on both sides; 0 disables. Measured: padding a lone digit "
+        "to ratio 1-2 made it read worse ('7' -> '7.', '-5' -> '5'), so off by default.",
+    )
+
+    # --- detection (ch_PP-OCRv4_det, DB post-processing) ---------------------
+    det_limit_side_len: int = Field(
+        1600, ge=32, le=8192,
+        description="The page is downscaled so that its longer side is at most this "
+        "many px before detection (to a multiple of 32). A 200-dpi A4 page is "
+        "1654 x 2339 px.",
+    )
+    det_thresh: float = Field(
+        0.3, gt=0.0, lt=1.0, description="DB probability threshold for text pixels."
+    )
+    det_box_thresh: float = Field(
+        0.5, gt=0.0, lt=1.0,
+        description="Minimum mean probability inside a candidate box to keep it.",
+    )
+    det_unclip_ratio: float = Field(
+        1.6, gt=0.0, le=5.0,
+        description="How far a DB box is grown (area * ratio / perimeter).",
+    )
+    det_max_candidates: int = Field(1000, ge=1, description="Contours examined per page.")
+    det_use_dilation: bool = Field(
+        True, description="Dilate the DB bitmap (2x2) before finding contours."
+    )
+    det_score_mode: Literal["fast", "slow"] = Field(
+        "fast", description="Box score from the bounding box (fast) or the contour (slow)."
+    )
+    det_min_box_side: int = Field(
+        4, ge=1, description="Detected boxes with a side shorter than this (px) are dropped."
+    )
+    line_merge_overlap: float = Field(
+        0.5, gt=0.0, le=1.0,
+        description="Reading order: two boxes are on the same line when their "
+        "vertical overlap is at least this fraction of the lower box height.",
+    )
+
+    # --- direction classifier (ch_ppocr_mobile_v2.0_cls) --------------------
+    cls_image_height: int = Field(48, ge=16, le=128, description="Classifier input height.")
+    cls_image_width: int = Field(192, ge=16, le=1024, description="Classifier input width.")
+    cls_batch_size: int = Field(6, ge=1, le=256, description="Crops per classifier batch.")
+    cls_thresh: float = Field(
+        0.9, ge=0.5, le=1.0,
+        description="A line votes only when the classifier is at least this sure of "
+        "its direction.",
+    )
+    cls_min_votes: int = Field(
+        3, ge=1,
+        description="is_upside_down needs at least this many confident votes to "
+        "answer True.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> "OcrSettings":
+        if self.rec_image_width < self.rec_image_height:
+            raise ValueError(
+                f"rec_image_width ({self.rec_image_width}) must be >= rec_image_height "
+                f"({self.rec_image_height})"
+            )
+        return self
