@@ -23,6 +23,7 @@ PDF is streamed page by page:
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections import defaultdict
@@ -36,11 +37,13 @@ import layout
 import mapping
 import models
 import ocr
+from layout.debug import write_debug_images
 from layout.types import Page, Table
 from mapping.types import PageText, ReadCell, ReadTable
 
 from .settings import Settings, SettingsSource
 
+MM_PER_INCH = 25.4
 STAGES = ("rasterise", "lines_grid", "ocr", "mapping")
 
 
@@ -73,10 +76,17 @@ class Pipeline:
     Create one per process and reuse it: the models load in the constructor.
     """
 
-    def __init__(self, settings: SettingsSource = None, *, debug_dir: str | Path | None = None):
+    def __init__(self, settings: SettingsSource = None, *, debug_dir: str | Path | None = None,
+                 engine: "ocr.OcrEngine | None" = None):
         self.settings = Settings.resolve(settings)
         self.debug_dir = Path(debug_dir) if debug_dir else None
-        self.engine = ocr.OcrEngine(self.settings.ocr)
+        self.engine = engine or ocr.OcrEngine(self.settings.ocr)
+
+    def with_settings(self, settings: SettingsSource) -> "Pipeline":
+        """A pipeline with other settings, sharing these OCR models when it can."""
+        settings = Settings.resolve(settings)
+        engine = self.engine if settings.ocr == self.settings.ocr else None
+        return Pipeline(settings, debug_dir=self.debug_dir, engine=engine)
 
     # -- public -----------------------------------------------------------
     def extract(self, path: str | Path) -> models.Report:
@@ -87,29 +97,29 @@ class Pipeline:
         if not path.exists():
             raise layout.InputError(f"{path}: no such file or folder")
         sha = file_sha256(path)
-        document = layout.open_document(path, self.settings.layout)
         pages_info: list[models.PageInfo] = []
-        tables: list[Table] = []
         read_tables: list[ReadTable] = []
         page_texts: list[PageText] = []
         warnings: list[str] = []
-        n_pages = 0
-        for page in self._upright_pages(document, timer):
-            n_pages += 1
-            t = time.perf_counter()
-            page_tables = layout.find_tables(page, self.settings.layout)
-            t = timer.add("lines_grid", t)
-            page, page_tables = self._fix_upside_down(page, page_tables, timer)
-            pages_info.append(_page_info(page))
-            read_tables.extend(self._read_tables(page, page_tables, timer))
-            if self._wants_free_text(page.number, page_texts):
-                t = time.perf_counter()
-                page_texts.append(self._read_free_text(page, page_tables))
-                timer.add("ocr", t)
-            if self.debug_dir is not None:
-                layout.write_debug_overlay(page, page_tables, self.debug_dir / path.stem)
-            tables.extend(page_tables)
-        if n_pages == 0:
+        previous: tuple[Table, int] | None = None  # last table of the page before, its page height
+        with layout.open_document(path, self.settings.layout.raster) as document:
+            for page in self._upright_pages(document, timer):
+                page, found = self._page_layout(page, timer)
+                tables = list(found.tables)
+                if tables and previous is not None and layout.continues(
+                    previous[0], previous[1], tables[0], page.height, self.settings.layout.continuation
+                ):
+                    tables[0] = dataclasses.replace(tables[0], continues_previous=True)
+                previous = (tables[-1], page.height) if tables else None
+                pages_info.append(_page_info(page))
+                read_tables.extend(self._read_tables(page, tables, timer))
+                if page.number <= self.settings.pipeline.free_text_pages:
+                    t = time.perf_counter()
+                    page_texts.append(self._read_free_text(page, found))
+                    timer.add("ocr", t)
+                if self.debug_dir is not None:
+                    write_debug_images(found, self.debug_dir / path.stem, prefix=f"p{page.number:03d}_")
+        if not pages_info:
             raise layout.InputError(f"{path.name}: the document has no pages")
 
         t = time.perf_counter()
@@ -119,7 +129,7 @@ class Pipeline:
                 "no table of a 政府信息公开工作年度报告 was recognised: this may not be such a report"
             )
         report = models.build_report(
-            source=models.Source(path=str(path), sha256=sha, pages=n_pages),
+            source=models.Source(path=str(path), sha256=sha, pages=len(pages_info)),
             pages=pages_info,
             mapping=mapped,
             warnings=warnings,
@@ -147,44 +157,49 @@ class Pipeline:
         )
 
     # -- stages -------------------------------------------------------------
-    def _upright_pages(self, document, timer: _Timer) -> Iterable[Page]:
+    def _upright_pages(self, document: layout.Document, timer: _Timer) -> Iterable[Page]:
         """Rasterised pages, turned upright by quarter turns and deskewed."""
+        cfg = self.settings.layout
         t = time.perf_counter()
-        for raw in document.pages():
-            page = layout.orient_page(raw, self.settings.layout)
-            t = timer.add("rasterise", t)
+        for raw in document:
+            page = layout.orient_page(raw, cfg.orient, cfg.binarize)
+            timer.add("rasterise", t)
             yield page
             t = time.perf_counter()
 
-    def _fix_upside_down(
-        self, page: Page, tables: list[Table], timer: _Timer
-    ) -> tuple[Page, list[Table]]:
-        """Turn the page 180° when the text-direction classifier says so."""
+    def _page_layout(self, page: Page, timer: _Timer) -> tuple[Page, layout.PageLayout]:
+        """Tables of an upright page; turned 180° first when the text reads upside down."""
         t = time.perf_counter()
-        boxes = [box for table in tables for cell in table.cells for box in cell.text_lines]
-        if not boxes:
-            boxes = [line.bbox for line in self.engine.detect(page.image)]
+        found = layout.analyse_page(page, self.settings.layout)
+        t = timer.add("lines_grid", t)
+        boxes = [box for table in found.tables for cell in table.cells for box in cell.text_lines]
         crops = [_crop(page.image, box) for box in boxes[: self.settings.pipeline.orientation_sample_lines]]
+        if not crops:  # no table text: ask the detector for lines
+            crops = ocr.line_crops(page.image, engine=self.engine,
+                                   max_lines=self.settings.pipeline.orientation_sample_lines)
         upside_down = bool(crops) and self.engine.is_upside_down(crops)
-        timer.add("ocr", t)
-        if not upside_down:
-            return page, tables
-        t = time.perf_counter()
-        page = layout.turn_half(page)
-        tables = layout.find_tables(page, self.settings.layout)
-        timer.add("lines_grid", t)
-        return page, tables
+        t = timer.add("ocr", t)
+        if upside_down:
+            page = layout.flip_page(page)
+            found = layout.analyse_page(page, self.settings.layout)
+            timer.add("lines_grid", t)
+        return page, found
 
     def _read_tables(self, page: Page, tables: Sequence[Table], timer: _Timer) -> list[ReadTable]:
         """Recognise the text lines of every non-empty cell of a page, in one batch."""
         t = time.perf_counter()
         owners: list[tuple[int, int]] = []  # (table index, cell index) per crop
         crops: list[np.ndarray] = []
+        margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
         for ti, table in enumerate(tables):
             for ci, cell in enumerate(table.cells):
                 for box in cell.text_lines:
                     owners.append((ti, ci))
-                    crops.append(_crop(page.image, box))
+                    # A little room around the line, kept inside the cell's
+                    # ruling lines; trim_to_ink then cuts to the ink plus its
+                    # own margin and paints border remnants out.
+                    crop = _crop(page.image, _grow(box, margin, cell.bbox))
+                    crops.append(ocr.trim_to_ink(crop, self.settings.ocr))
         results = self.engine.recognize(crops)
         texts: dict[tuple[int, int], list[ocr.Recognition]] = defaultdict(list)
         for owner, result in zip(owners, results):
@@ -205,22 +220,29 @@ class Pipeline:
         timer.add("ocr", t)
         return read
 
-    def _wants_free_text(self, page_number: int, done: list[PageText]) -> bool:
-        return page_number <= self.settings.pipeline.free_text_pages
-
-    def _read_free_text(self, page: Page, tables: Sequence[Table]) -> PageText:
-        """Detection + recognition outside the tables (title, headings)."""
-        masked = page.image.copy()
-        for table in tables:
-            x0, y0, x1, y1 = table.bbox
-            masked[y0:y1, x0:x1] = 255
-        lines = self.engine.read_text(masked)
+    def _read_free_text(self, page: Page, found: layout.PageLayout) -> PageText:
+        """Detection + recognition of the free text outside the tables (title, headings)."""
+        regions = layout.text_regions(found.mask, found.tables, page.dpi, self.settings.layout.regions)
+        zone_bottom = self.settings.pipeline.title_zone_fraction * page.height
+        regions = [box for box in regions if box[1] < zone_bottom]
+        mask = np.zeros(page.image.shape[:2], np.uint8)
+        for x0, y0, x1, y1 in regions:
+            mask[y0:y1, x0:x1] = 1
+        lines = self.engine.read_text(page.image, mask=mask)
         return PageText(page.number, tuple((l.bbox, l.text, l.confidence) for l in lines))
 
 
 def _crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     x0, y0, x1, y1 = box
     return image[max(y0, 0):y1, max(x0, 0):x1]
+
+
+def _grow(box: tuple[int, int, int, int], margin: int,
+          limit: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """``box`` grown by ``margin`` px on every side, clipped to ``limit``."""
+    x0, y0, x1, y1 = box
+    lx0, ly0, lx1, ly1 = limit
+    return (max(x0 - margin, lx0), max(y0 - margin, ly0), min(x1 + margin, lx1), min(y1 + margin, ly1))
 
 
 def _page_info(page: Page) -> models.PageInfo:

@@ -41,7 +41,12 @@ class PipelineSettings(BaseModel):
         12, ge=1, description="text-line crops per page given to the 0°/180° classifier"
     )
     free_text_pages: int = Field(
-        2, ge=0, description="first pages read with full detection + recognition (title, year)"
+        1, ge=0, description="first pages read with full detection + recognition (title, year)"
+    )
+    title_zone_fraction: float = Field(
+        0.3, gt=0.0, le=1.0,
+        description="on those pages, only free-text regions starting in this top fraction of "
+                    "the page height are read (the title; body text costs seconds and adds nothing)",
     )
     crop_margin_mm: float = Field(
         0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"

@@ -25,6 +25,7 @@ _TITLE_WORDS = ("年度报告", "工作报告", "年报")
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
 _AGENCY_END = re.compile(r"(?:关于)?(?:(?:19|20)\d{2}年度?)?(?:政府)?(?:信息|政务)公开")
 _SENTENCE = re.compile(r"[，。；：,;:]")
+_MAX_TITLE_LINE = 40  # characters; a longer line is body text, not a title line
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,21 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
-def _title(lines: list[str], n_before: int) -> Optional[str]:
-    for i, line in enumerate(lines):
-        if any(w in line for w in _TITLE_WORDS) and not _SENTENCE.search(line):
-            head: list[str] = []
-            for prev in reversed(lines[max(0, i - n_before) : i]):
-                if _SENTENCE.search(prev) or len(prev) > 30:
-                    break
-                head.insert(0, prev)
-            return "".join(head) + line
+def _title(lines: list[str], n_lines: int) -> Optional[str]:
+    """The first run of up to ``n_lines`` consecutive short, sentence-free
+    lines whose concatenation holds a title word.
+
+    Joining before testing matters: a centred title is often broken inside
+    the title word itself ("…公开工作年" / "度报告").
+    """
+    for i in range(len(lines)):
+        joined = ""
+        for line in lines[i : i + n_lines]:
+            if _SENTENCE.search(line) or len(line) > _MAX_TITLE_LINE:
+                break
+            joined += line
+            if any(w in joined for w in _TITLE_WORDS):
+                return joined
     return None
 
 
@@ -56,7 +63,7 @@ def extract_meta(pages: Sequence[PageText], settings: Optional[MappingSettings] 
     lines = [_norm(t) for p in sorted(pages, key=lambda p: p.page) for _, t, _ in p.lines]
     lines = [l for l in lines if l]
     warnings: list[str] = []
-    title = _title(lines, s.title_lines)
+    title = _title(lines, s.title_lines + 1)
     agency: Optional[str] = None
     year: Optional[int] = None
     if title is None:
