@@ -8,8 +8,8 @@ its own section (``layout.LayoutSettings``, ``ocr.OcrSettings``,
 A profile is a TOML file with one table per section, holding only the values
 that differ from the defaults::
 
-    [layout]
-    line_kernel_fraction = 0.04
+    [layout.lines]
+    gap_mm = 3.0
 
     [mapping]
     label_cutoff = 72.0
@@ -85,33 +85,50 @@ class Settings(BaseModel):
             return cls.model_validate(data)
         return cls.model_validate(dict(source))
 
-    def overridden(self, **sections: TypingMapping[str, Any]) -> "Settings":
-        """A copy with some fields of some sections replaced, validated again.
+    def overridden(self, values: TypingMapping[str, Any]) -> "Settings":
+        """A copy with some fields replaced, validated again.
 
-        ``settings.overridden(ocr={"threads": 1})``
+        Keys are dotted paths: ``settings.overridden({"layout.lines.gap_mm": 3.0})``.
         """
         data = self.model_dump()
-        for section, values in sections.items():
-            if section not in data:
-                raise ValueError(f"unknown settings section {section!r}")
-            data[section].update(values)
+        for path, value in values.items():
+            *parents, name = path.split(".")
+            node = data
+            for part in parents:
+                if not isinstance(node.get(part), dict):
+                    raise ValueError(f"unknown settings section {path!r}")
+                node = node[part]
+            if name not in node:
+                raise ValueError(f"unknown setting {path!r}")
+            node[name] = value
         return Settings.model_validate(data)
 
     def to_toml(self, only_changed: bool = True) -> str:
         """The settings as a TOML profile (only the non-default values by default)."""
-        defaults = Settings().model_dump()
-        lines: list[str] = []
-        for section, values in self.model_dump().items():
-            items = {
-                k: v for k, v in values.items()
-                if not only_changed or defaults[section].get(k) != v
-            }
-            if not items:
+        tables: dict[str, dict[str, Any]] = {}
+        defaults = _flatten(Settings().model_dump())
+        for path, value in _flatten(self.model_dump()).items():
+            if only_changed and defaults.get(path) == value:
                 continue
-            lines.append(f"[{section}]")
-            lines.extend(f"{k} = {_toml_value(v)}" for k, v in items.items())
+            table, _, name = path.rpartition(".")
+            tables.setdefault(table, {})[name] = value
+        lines: list[str] = []
+        for table, items in tables.items():
+            lines.append(f"[{table}]")
+            lines.extend(f"{name} = {_toml_value(value)}" for name, value in items.items())
             lines.append("")
         return "\n".join(lines)
+
+
+def _flatten(data: TypingMapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested settings dict → {"section.sub.field": value}."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def _toml_value(value: Any) -> str:
@@ -120,6 +137,8 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if value is None:
+        raise TypeError("TOML has no null: leave the setting out to keep its default")
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, (list, tuple)):

@@ -27,10 +27,9 @@ from .settings import Settings
 
 @dataclass(frozen=True)
 class Param:
-    """One searched setting: ``section.name`` uniform (or log) in [low, high]."""
+    """One searched setting: dotted ``path`` uniform (or log) in [low, high]."""
 
-    section: str
-    name: str
+    path: str
     low: float
     high: float
     integer: bool = False
@@ -39,7 +38,18 @@ class Param:
 
 # Only settings that change what is read, not just how fast; ranges around
 # the defaults wide enough to matter, narrow enough to stay sane.
-SEARCH_SPACE: tuple[Param, ...] = ()
+SEARCH_SPACE: tuple[Param, ...] = (
+    Param("layout.binarize.block_mm", 6.0, 16.0),
+    Param("layout.binarize.offset", 10.0, 28.0),
+    Param("layout.lines.gap_mm", 1.5, 4.0),
+    Param("layout.lines.min_line_mm", 6.0, 16.0),
+    Param("layout.grid.snap_mm", 1.0, 3.0),
+    Param("layout.grid.segment_coverage", 0.6, 0.9),
+    Param("layout.grid.min_ink_mm2", 0.15, 0.5),
+    Param("pipeline.crop_margin_mm", 0.2, 0.8),
+    Param("ocr.crop_margin", 0.1, 0.4),
+    Param("mapping.label_cutoff", 50.0, 75.0),
+)
 
 
 @dataclass(frozen=True)
@@ -69,14 +79,21 @@ def score(result: EvalResult, objective: TuneObjective) -> float:
 
 def suggest_settings(trial, base: Settings, space: Sequence[Param]) -> Settings:
     """Settings for one optuna trial: ``base`` with the searched values replaced."""
-    sections: dict[str, dict[str, float]] = {}
+    values: dict[str, float] = {}
     for p in space:
         if p.integer:
-            value = trial.suggest_int(f"{p.section}.{p.name}", int(p.low), int(p.high), log=p.log)
+            values[p.path] = trial.suggest_int(p.path, int(p.low), int(p.high), log=p.log)
         else:
-            value = trial.suggest_float(f"{p.section}.{p.name}", p.low, p.high, log=p.log)
-        sections.setdefault(p.section, {})[p.name] = value
-    return base.overridden(**sections)
+            values[p.path] = trial.suggest_float(p.path, p.low, p.high, log=p.log)
+    return base.overridden(values)
+
+
+def current_value(settings: Settings, path: str) -> float:
+    """The value at a dotted settings path."""
+    node = settings
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node
 
 
 def tune(samples: Sequence[Sample], trials: int, *, base: Settings | None = None,
@@ -103,7 +120,8 @@ def tune(samples: Sequence[Sample], trials: int, *, base: Settings | None = None
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
-    study.enqueue_trial({f"{p.section}.{p.name}": getattr(getattr(base, p.section), p.name) for p in space})
+    # Trial 0 is the starting point, so the best trial is never worse than it.
+    study.enqueue_trial({p.path: current_value(base, p.path) for p in space})
     study.optimize(objective_fn, n_trials=trials)
     best = suggest_settings(optuna.trial.FixedTrial(study.best_params), base, space)
 
@@ -136,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
                         holdout_every=args.holdout_every, seed=args.seed)
     from govreport.batch import write_atomic  # atomic like every other output
 
-    write_atomic(args.output, best.to_toml(only_changed=True))
+    write_atomic(args.output, best.to_toml(only_changed=True).encode("utf-8"))
     for name, value in scores.items():
         print(f"{name}: {value:.4f}")
     print(f"profile written to {args.output}")
