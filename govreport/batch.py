@@ -530,7 +530,8 @@ def _worker_main(conn: Connection, settings: Settings, threads: int,
 def _with_threads(settings: Settings, threads: int) -> Settings:
     """``settings`` with the onnxruntime intra-op threads capped at ``threads``
     (a profile may ask for fewer, never for more)."""
-    return settings.overridden(ocr={"intra_op_threads": min(settings.ocr.intra_op_threads, threads)})
+    return settings.overridden(
+        {"ocr.intra_op_threads": min(settings.ocr.intra_op_threads, threads)})
 
 
 class _Worker:

@@ -1,0 +1,145 @@
+"""Benchmark of govreport on the sample set (not a test; see bench/README.md).
+
+Measured in one run, on ``samples/*.pdf`` (each repeated ``--repeat`` times
+under another name, so that two workers have enough files to share):
+
+- govreport pages per second with ``--jobs 1`` and ``--jobs 2`` (the real
+  batch: worker processes, JSON and tables written);
+- the obvious alternative: full-page PP-OCRv4 (detection + recognition of
+  every whole page, ``rapidocr_onnxruntime.RapidOCR``) with the same thread
+  count as the one-job batch, on the pipeline's own page images;
+- their ratio, the time per stage (``report.timing``), the workers' peak
+  memory (``ru_maxrss``) and the speed-up from one job to two.
+
+Targets: govreport >= 4x the pages/s of full-page OCR; >= 1.7x from one job
+to two.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from govreport.batch import (  # noqa: E402
+    BatchOptions, BatchSummary, available_cores, find_units, run_batch, threads_per_job,
+)
+from govreport.settings import Settings  # noqa: E402
+
+TARGET_RATIO = 4.0
+TARGET_SPEEDUP = 1.7
+
+
+def _copies(pdfs: list[Path], repeat: int, folder: Path) -> Path:
+    """``repeat`` copies of each PDF in ``folder`` (distinct names, same bytes)."""
+    folder.mkdir(parents=True)
+    for k in range(repeat):
+        for pdf in pdfs:
+            shutil.copy(pdf, folder / f"{pdf.stem}__{k}.pdf")
+    return folder
+
+
+def _batch(inputs: Path, out: Path, jobs: int, settings: Settings) -> BatchSummary:
+    """One forced batch run over ``inputs``."""
+    options = BatchOptions(out_dir=out, jobs=jobs, force=True, quiet=True)
+    return run_batch(find_units([str(inputs)]), options, settings)
+
+
+def _pipeline_seconds(summary: BatchSummary) -> float:
+    """Seconds the pipeline spent in its reports (model loading excluded)."""
+    return sum(r.timing.get("total", r.seconds) for r in summary.results)
+
+
+def _full_page_ocr(pdfs: list[Path], settings: Settings, threads: int) -> tuple[int, float]:
+    """Pages and seconds of det + rec on every whole page.
+
+    The pages are the pipeline's own page images (``layout.open_document``,
+    rasterising included), so both sides read the same pixels.
+    """
+    import layout
+    from rapidocr_onnxruntime import RapidOCR
+
+    engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+    pages, seconds = 0, 0.0
+    for path in pdfs:
+        start = time.perf_counter()
+        with layout.open_document(path, settings.layout.raster) as document:
+            for page in document:
+                engine(page.image, use_det=True, use_cls=False, use_rec=True)
+                pages += 1
+        seconds += time.perf_counter() - start
+    return pages, seconds
+
+
+def _verdict(value: float, target: float) -> str:
+    return "ok" if value >= target else "BELOW TARGET"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--samples", type=Path, default=REPO / "samples",
+                        help="folder of sample PDFs (default: samples/)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="copies of each sample in the batch (default 2)")
+    parser.add_argument("--profile", type=Path, help="TOML settings profile")
+    parser.add_argument("--skip-baseline", action="store_true",
+                        help="do not run the full-page OCR baseline")
+    args = parser.parse_args(argv)
+
+    pdfs = sorted(args.samples.glob("*.pdf"))
+    if not pdfs:
+        parser.error(f"no PDFs in {args.samples}")
+    settings = Settings.resolve(args.profile)
+    cores = available_cores()
+    with tempfile.TemporaryDirectory(prefix="govreport-bench-") as tmp:
+        inputs = _copies(pdfs, args.repeat, Path(tmp) / "in")
+        one = _batch(inputs, Path(tmp) / "out1", 1, settings)
+        two = _batch(inputs, Path(tmp) / "out2", 2, settings)
+    pages = one.pages
+    pipe_s = _pipeline_seconds(one)
+
+    print(f"samples: {len(pdfs)} PDFs x {args.repeat} = {len(one.results)} reports, "
+          f"{pages} pages; {cores} cores")
+    failed = one.count("failed") + two.count("failed")
+    if failed:
+        print(f"WARNING: {failed} reports failed; figures cover the others")
+    print("\ngovreport")
+    print(f"  --jobs 1 ({one.threads_per_job} threads): {one.seconds:7.1f} s wall  "
+          f"{pages / one.seconds:6.3f} pages/s wall  "
+          f"{pages / pipe_s:6.3f} pages/s in the pipeline (model loading excluded)")
+    print(f"  --jobs 2 ({two.threads_per_job} thread each): {two.seconds:7.1f} s wall  "
+          f"{two.pages / two.seconds:6.3f} pages/s wall")
+    speedup = one.seconds / two.seconds
+    print(f"  speed-up jobs 1 -> 2: {speedup:.2f}x  (target >= {TARGET_SPEEDUP}x: "
+          f"{_verdict(speedup, TARGET_SPEEDUP)})")
+    print(f"  peak worker memory (ru_maxrss): jobs 1 {one.to_dict()['peak_worker_rss_mb']:.0f} MB, "
+          f"jobs 2 {two.to_dict()['peak_worker_rss_mb']:.0f} MB (limit 1536 MB)")
+    print("  time per stage (jobs 1, summed over reports):")
+    stages = {k: v for k, v in one.to_dict()["timing"].items() if k != "total"}
+    for stage, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"    {stage:<12} {seconds:8.2f} s  {1000 * seconds / max(pages, 1):8.0f} ms/page")
+
+    if args.skip_baseline:
+        return 0
+    threads = threads_per_job(1, cores)
+    base_pages, base_s = _full_page_ocr(pdfs, settings, threads)
+    base_rate = base_pages / base_s
+    ratio = (pages / pipe_s) / base_rate
+    print(f"\nfull-page PP-OCRv4 det+rec (RapidOCR, {threads} threads, the pipeline's page images): "
+          f"{base_pages} pages in {base_s:.1f} s = {base_rate:.3f} pages/s "
+          f"(model loading excluded)")
+    print(f"  peak memory of this process (ru_maxrss): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"\ngovreport / full-page OCR, pages/s (same threads, loading excluded): "
+          f"{ratio:.2f}x  (target >= {TARGET_RATIO}x: {_verdict(ratio, TARGET_RATIO)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
