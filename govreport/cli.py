@@ -9,8 +9,8 @@ Subcommands live in modules that expose ``add_parser(subparsers)``; the
 parser it adds sets ``run`` (``parser.set_defaults(run=run)``), a function
 taking the parsed ``argparse.Namespace`` and returning the exit code.
 ``extract`` and ``schema`` are defined here; ``eval``
-(``govreport/evaluate.py``) and ``tune`` (``govreport/tune.py``) are
-registered when their modules exist.
+(``govreport/evaluate.py``) and ``tune`` (``govreport/tune.py``) in their
+own modules.
 
 Exit codes: 0 every file extracted; 1 some file failed (or the batch could
 not run); 2 bad arguments (unknown option, no inputs found, output folder not
@@ -32,8 +32,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
-PLUGIN_MODULES = ("govreport.evaluate", "govreport.tune")
-"""Modules adding subcommands, each registered if it can be imported."""
+SUBCOMMAND_MODULES = ("govreport.evaluate", "govreport.tune")
+"""Modules adding subcommands through their ``add_parser``."""
 
 
 def _positive_int(text: str) -> int:
@@ -87,22 +87,14 @@ def _add_schema(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_schema)
 
 
-def _add_plugins(subparsers: argparse._SubParsersAction) -> None:
-    """Register the subcommands of the optional modules that are present."""
-    for name in PLUGIN_MODULES:
-        try:
-            module = importlib.import_module(name)
-            module.add_parser(subparsers)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                print(f"govreport: {name} not available: {exc}", file=sys.stderr)
-        except Exception as exc:  # a broken plugin must not take `extract` down
-            print(f"govreport: {name} not available: {type(exc).__name__}: {exc}",
-                  file=sys.stderr)
+def _add_subcommand_modules(subparsers: argparse._SubParsersAction) -> None:
+    """Register the subcommands defined in their own modules (imported lazily)."""
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).add_parser(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full parser: ``extract``, ``schema`` and the plugin subcommands."""
+    """The full parser: ``extract``, ``schema``, ``eval`` and ``tune``."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -113,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_extract(subparsers)
     _add_schema(subparsers)
-    _add_plugins(subparsers)
+    _add_subcommand_modules(subparsers)
     return parser
 
 
