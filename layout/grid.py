@@ -23,6 +23,7 @@ __all__ = [
     "cluster_positions",
     "cluster_labels",
     "table_regions",
+    "attach_frame_lines",
     "grid_edges",
     "segment_presence",
     "merge_slots",
@@ -100,6 +101,8 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
 
     Long-line masks are joined (dilated by ``snap_mm``) and split into
     connected components; each component large enough is one candidate.
+    Segments of the other components may then bound a candidate as its outer
+    frame (:func:`attach_frame_lines`).
 
     Returns
     -------
@@ -121,7 +124,7 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
     h_lab, v_lab = label_of(lines.horizontal), label_of(lines.vertical)
     min_w = mm_to_px(settings.min_table_width_mm, dpi)
     min_h = mm_to_px(settings.min_table_height_mm, dpi)
-    out = []
+    out, used = [], []
     for lab in range(1, n):
         x, y, w, h = stats[lab, :4]
         if w < min_w or h < min_h:
@@ -130,7 +133,72 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
         if len(hs) < 2 or len(vs) < 2:
             continue
         out.append(((int(x), int(y), int(x + w), int(y + h)), hs, vs))
+        used.append(lab)
+    free_h = lines.horizontal[~np.isin(h_lab, used)]
+    free_v = lines.vertical[~np.isin(v_lab, used)]
+    out = attach_frame_lines(out, free_h, free_v, dpi, settings)
     out.sort(key=lambda t: (t[0][1], t[0][0]))
+    return out
+
+
+def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]], free_h: np.ndarray,
+                       free_v: np.ndarray, dpi: float,
+                       settings: GridSettings) -> list[tuple[Box, np.ndarray, np.ndarray]]:
+    """Give a table the outer frame line that touches none of its lines.
+
+    When a merged column (row) of a table runs on across a page break, the
+    table's frame line on that side may meet no crossing line on the page:
+    it is a component of its own and the column is lost. A free segment is
+    taken as a candidate's frame when it runs parallel to one of its sides,
+    beside it (outside, at most ``frame_gap_mm`` away), and the two spans
+    along the side overlap by at least ``frame_overlap`` of both the table
+    side and the segment. The candidate's box grows to include it.
+
+    Parameters
+    ----------
+    regions : list of (box, horizontal, vertical)
+        Table candidates from :func:`table_regions`.
+    free_h, free_v : (n, 4), (m, 4) int ndarray
+        Segments that belong to no candidate, px at `dpi`.
+    dpi : float
+    settings : GridSettings
+        Uses ``frame_gap_mm`` and ``frame_overlap``.
+
+    Returns
+    -------
+    list of (box, horizontal, vertical)
+        The candidates, some with a frame segment added.
+    """
+    max_gap = mm_to_px(settings.frame_gap_mm, dpi)
+    out = []
+    for box, hs, vs in regions:
+        x0, y0, x1, y1 = box
+        for vertical, free in ((True, free_v), (False, free_h)):
+            if len(free) == 0:
+                continue
+            # along: extent along the line; side: lo/hi position across it
+            a0, a1, t0, t1 = (y0, y1, x0, x1) if vertical else (x0, x1, y0, y1)
+            f_a0, f_a1 = (free[:, 1], free[:, 3]) if vertical else (free[:, 0], free[:, 2])
+            f_t0, f_t1 = (free[:, 0], free[:, 2]) if vertical else (free[:, 1], free[:, 3])
+            overlap = np.minimum(f_a1, a1) - np.maximum(f_a0, a0)
+            covers = ((overlap >= settings.frame_overlap * (a1 - a0))
+                      & (overlap >= settings.frame_overlap * (f_a1 - f_a0)))
+            before = (f_t1 <= t0) & (t0 - f_t1 <= max_gap)
+            after = (f_t0 >= t1) & (f_t0 - t1 <= max_gap)
+            for side in (before, after):
+                pick = np.nonzero(covers & side)[0]
+                if pick.size == 0:
+                    continue
+                # the nearest one bounds the table on this side
+                k = pick[np.argmax(f_t1[pick])] if side is before else pick[np.argmin(f_t0[pick])]
+                seg = free[k:k + 1]
+                if vertical:
+                    vs = np.concatenate([vs, seg])
+                else:
+                    hs = np.concatenate([hs, seg])
+                x0, y0 = min(x0, int(seg[0, 0])), min(y0, int(seg[0, 1]))
+                x1, y1 = max(x1, int(seg[0, 2])), max(y1, int(seg[0, 3]))
+        out.append(((x0, y0, x1, y1), hs, vs))
     return out
 
 

@@ -46,7 +46,7 @@ def _kernel(length: int, vertical: bool) -> np.ndarray:
 
 
 def line_masks(mask: np.ndarray, dpi: float, settings: LineSettings,
-               vertical: bool) -> tuple[np.ndarray, np.ndarray]:
+               vertical: bool, faint: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Ruling-ink mask and long-line mask along one direction.
 
     Parameters
@@ -55,9 +55,14 @@ def line_masks(mask: np.ndarray, dpi: float, settings: LineSettings,
         Ink mask at `dpi`, 255 = ink.
     dpi : float
     settings : LineSettings
-        Uses ``ruling_stroke_mm``, ``min_stroke_mm``, ``gap_mm`` and ``min_line_mm``.
+        Uses ``ruling_stroke_mm``, ``min_stroke_mm``, ``gap_mm``,
+        ``min_line_mm`` and ``faint_stroke_mm``.
     vertical : bool
         Direction of the lines sought.
+    faint : (H, W) uint8 ndarray, optional
+        Faint ink missing from `mask` (255 = ink). Its runs of at least
+        ``faint_stroke_mm`` along the direction (faded ruling, not the halo
+        of text strokes) are added to `mask` first.
 
     Returns
     -------
@@ -73,6 +78,9 @@ def line_masks(mask: np.ndarray, dpi: float, settings: LineSettings,
     gap = max(1, round(mm_to_px(settings.gap_mm, dpi)))
     length = max(stroke + 1, round(mm_to_px(settings.min_line_mm, dpi)))
     closing = _kernel(gap, vertical)
+    if faint is not None:
+        run = max(2, round(mm_to_px(settings.faint_stroke_mm, dpi)))
+        mask = cv2.max(mask, cv2.morphologyEx(faint, cv2.MORPH_OPEN, _kernel(run, vertical)))
     ruling = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(short, vertical)),
                               cv2.MORPH_CLOSE, closing)
     long = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(stroke, vertical)),
@@ -108,7 +116,8 @@ def segments(long: np.ndarray, dpi: float, max_thickness_mm: float, vertical: bo
     return boxes.astype(np.int32).reshape(-1, 4)
 
 
-def detect_lines(mask: np.ndarray, dpi: float, settings: LineSettings) -> Lines:
+def detect_lines(mask: np.ndarray, dpi: float, settings: LineSettings,
+                 faint: np.ndarray | None = None) -> Lines:
     """Horizontal and vertical ruling lines of a page.
 
     Parameters
@@ -117,13 +126,16 @@ def detect_lines(mask: np.ndarray, dpi: float, settings: LineSettings) -> Lines:
         Ink mask at `dpi`, 255 = ink (from :func:`layout.binarize.binarize`).
     dpi : float
     settings : LineSettings
+    faint : (H, W) uint8 ndarray, optional
+        Faint ink missing from `mask` (from :func:`layout.binarize.ink_masks`);
+        its long runs count as ruling ink (see :func:`line_masks`).
 
     Returns
     -------
     Lines
     """
-    h_ruling, h_long = line_masks(mask, dpi, settings, vertical=False)
-    v_ruling, v_long = line_masks(mask, dpi, settings, vertical=True)
+    h_ruling, h_long = line_masks(mask, dpi, settings, vertical=False, faint=faint)
+    v_ruling, v_long = line_masks(mask, dpi, settings, vertical=True, faint=faint)
     return Lines(
         horizontal=segments(h_long, dpi, settings.max_thickness_mm, vertical=False),
         vertical=segments(v_long, dpi, settings.max_thickness_mm, vertical=True),

@@ -149,6 +149,18 @@ class BinarizeSettings(_Frozen):
         3.0, ge=0,
         description="Red ink (seals) is lightened by red_gain · (R − max(G, B)) gray "
                     "levels, so a red seal over a table vanishes. 0 keeps colours.")
+    ruling_offset: float = Field(
+        18.0, ge=0, le=255,
+        description="For ruling-line detection a pixel is also ink when darker than the "
+                    "local paper level (the mean of the non-ink pixels in the block) by "
+                    "more than this many gray levels: keeps faded lines beside dense "
+                    "text, where the plain mean is too dark. 0 disables it.")
+    red_channel_lift: float = Field(
+        0.5, ge=0,
+        description="The red lift is capped at R + red_channel_lift · (R − max(G, B)): the "
+                    "red channel, which a seal barely darkens, so gray ruling and text "
+                    "under a seal stay dark. A seal over paper darkens R by ~0.2 · redness; "
+                    "the margin absorbs JPEG colour smear at seal edges.")
 
 
 class LineSettings(_Frozen):
@@ -164,6 +176,11 @@ class LineSettings(_Frozen):
                     "segments are drawn (keeps short pieces of broken lines).")
     gap_mm: float = Field(
         2.5, ge=0, description="Gaps up to this length in a faded or broken line are closed.")
+    faint_stroke_mm: float = Field(
+        3.0, gt=0,
+        description="Faint ink (below the text threshold, above the paper level, see "
+                    "BinarizeSettings.ruling_offset) counts as ruling ink only in runs at "
+                    "least this long along the line: faded lines, not text-stroke halos.")
     min_line_mm: float = Field(
         10.0, gt=0, description="Shortest ruling line kept as a line segment.")
     max_thickness_mm: float = Field(
@@ -190,8 +207,19 @@ class GridSettings(_Frozen):
                     "from crossing line to crossing line, or its segments add up to this "
                     "length (a line broken by gaps); else it is chained text strokes.")
     segment_end_zone_mm: float = Field(
-        1.0, gt=0, description="A drawn segment has ruling ink within this distance of both "
-                               "its nodes (text strokes keep off the cell border).")
+        1.5, gt=0, description="A drawn segment has ruling ink within this distance of both "
+                               "its nodes, measured from the crossing line's centre (text "
+                               "strokes keep off the cell border; heavy JPEG smear can blank "
+                               "~1 mm of a thin line where it meets a crossing line).")
+    frame_gap_mm: float = Field(
+        40.0, gt=0,
+        description="A lone line (touching no line of a table) parallel to a table side "
+                    "and at most this far outside it is the table's outer frame: a merged "
+                    "label column running on across a page break.")
+    frame_overlap: float = Field(
+        0.8, gt=0, le=1,
+        description="Such a frame line and the table side must overlap by at least this "
+                    "fraction of the side and of the line.")
     min_cell_mm: float = Field(
         2.5, gt=0, description="Adjacent grid edges closer than this are merged.")
     min_table_width_mm: float = Field(20.0, gt=0, description="Narrower line groups are not tables.")
@@ -233,6 +261,10 @@ class ContinuationSettings(_Frozen):
     accept_same_column_count: bool = Field(
         True, description="Also link tables whose column count matches even when the "
                           "edges do not (a rescaled or shifted scan).")
+    share_columns: bool = Field(
+        True, description="Parts of a continued table take each other's column edges when "
+                          "one lacks an edge that every cell on its page spans (a label "
+                          "merged over two label columns), so all parts have equal columns.")
 
 
 class RegionSettings(_Frozen):

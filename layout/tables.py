@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .binarize import binarize
+from .binarize import ink_masks
 from .grid import GridSpec, build_table, find_grids
 from .lines import Lines, detect_lines
 from .settings import ContinuationSettings, LayoutSettings, RegionSettings, mm_to_px
@@ -27,6 +27,7 @@ __all__ = [
     "continues",
     "columns_match",
     "link_continuations",
+    "adopt_columns",
     "text_regions",
 ]
 
@@ -51,6 +52,9 @@ class PageLayout:
 def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:
     """Binarize, detect lines, build grids and cells of an upright page.
 
+    Lines are found on the ink mask plus the long runs of faint ink (faded
+    lines, see :func:`layout.binarize.ink_masks`); cell text on the ink mask.
+
     Parameters
     ----------
     page : Page
@@ -61,8 +65,8 @@ def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:
     -------
     PageLayout
     """
-    mask = binarize(page.image, page.dpi, settings.binarize)
-    lines = detect_lines(mask, page.dpi, settings.lines)
+    mask, faint = ink_masks(page.image, page.dpi, settings.binarize)
+    lines = detect_lines(mask, page.dpi, settings.lines, faint=faint)
     grids = tuple(find_grids(lines, page.dpi, settings.grid))
     tables = tuple(build_table(mask, g, page.number, page.dpi, settings.grid) for g in grids)
     return PageLayout(page, mask, lines, grids, tables)
@@ -126,6 +130,46 @@ def columns_match(a: Table, b: Table, tolerance: float) -> bool:
     return bool(np.abs(few[:, None] - many[None, :]).min(axis=1).max() <= tolerance)
 
 
+def adopt_columns(table: Table, reference: Table, tolerance: float) -> Table:
+    """Split `table`'s grid at the column edges it lacks but `reference` has.
+
+    A part of a table continued across a page break may lack a column edge
+    because on that page every cell spans it (a label merged over two label
+    columns). The edges of `reference` (another part of the same table)
+    that lie farther than `tolerance` · width from every edge of `table`
+    (positions relative to the table's left side and width) are inserted;
+    no line is drawn there, so every cell crossing one gets one more column
+    of span. Cell boxes and text stay as they are.
+
+    Parameters
+    ----------
+    table, reference : Table
+    tolerance : float
+        Fraction of the table width within which two edges are the same.
+
+    Returns
+    -------
+    Table
+        `table` itself when nothing is missing or the columns do not match
+        (see :func:`columns_match`).
+    """
+    if reference.n_cols <= table.n_cols or not columns_match(table, reference, tolerance):
+        return table
+    own, ref = _relative_edges(table), _relative_edges(reference)
+    missing = ref[np.abs(ref[:, None] - own[None, :]).min(axis=1) > tolerance]
+    if missing.size == 0:
+        return table
+    x0, x1 = table.col_edges[0], table.col_edges[-1]
+    added = np.round(x0 + missing * (x1 - x0)).astype(np.int64)
+    edges = np.unique(np.r_[np.asarray(table.col_edges, np.int64), added])
+    old = np.asarray(table.col_edges, np.int64)
+    new_index = np.searchsorted(edges, old)  # old edge i is new edge new_index[i]
+    cells = tuple(dataclasses.replace(
+        c, col=int(new_index[c.col]), col_span=int(new_index[c.col + c.col_span] - new_index[c.col]))
+        for c in table.cells)
+    return dataclasses.replace(table, col_edges=tuple(int(v) for v in edges), cells=cells)
+
+
 def link_continuations(tables_by_page: Sequence[Sequence[Table]], page_heights: Sequence[int],
                        settings: ContinuationSettings) -> list[list[Table]]:
     """Mark tables that continue the last table of the previous page.
@@ -143,7 +187,9 @@ def link_continuations(tables_by_page: Sequence[Sequence[Table]], page_heights: 
     list of lists of Table
         The same tables; the first table of a page gets
         ``continues_previous=True`` when :func:`continues` holds for it and
-        the last table of the previous page.
+        the last table of the previous page. With ``share_columns``, the
+        parts of one continued table then take each other's column edges
+        (:func:`adopt_columns`), so all parts have the same columns.
     """
     if len(tables_by_page) != len(page_heights):
         raise ValueError(f"got {len(tables_by_page)} pages of tables but {len(page_heights)} heights")
@@ -154,6 +200,13 @@ def link_continuations(tables_by_page: Sequence[Sequence[Table]], page_heights: 
         if tables and prev and continues(prev[-1], page_heights[i - 1], tables[0], page_heights[i], settings):
             tables[0] = dataclasses.replace(tables[0], continues_previous=True)
         out.append(list(tables))
+    if settings.share_columns:
+        tol = settings.column_tolerance
+        links = [i for i in range(1, len(out)) if out[i] and out[i][0].continues_previous and out[i - 1]]
+        for i in links:  # forward: each part takes the edges of the part before it
+            out[i][0] = adopt_columns(out[i][0], out[i - 1][-1], tol)
+        for i in reversed(links):  # backward: ... and of the part after it
+            out[i - 1][-1] = adopt_columns(out[i - 1][-1], out[i][0], tol)
     return out
 
 

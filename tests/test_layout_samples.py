@@ -54,3 +54,48 @@ def test_orientation_and_skew_match_manifest() -> None:
             # the manifest gives the skew applied to the scan; the page records the correction
             assert page.skew_degrees == pytest.approx(-truth["skew_deg"], abs=0.15)
             assert page.rotation == (90 if truth["rotated"] else 0)
+
+
+def _linked(name: str) -> list[list]:
+    if not (SAMPLES / f"{name}.pdf").exists():
+        pytest.skip(f"{name} not generated")
+    pages = list(_pages(name))
+    return link_continuations([list(f.tables) for _, f in pages], [p.height for p, _ in pages],
+                              SETTINGS.continuation)
+
+
+def _spans(table) -> set[tuple[int, int, int, int]]:
+    return {(c.row, c.col, c.row_span, c.col_span) for c in table.cells}
+
+
+def test_faded_lines_matrix_header() -> None:
+    """s13: faint header lines beside dense text are found, so the header merges are right."""
+    tables = _linked("s13_faded_lines_2021")
+    matrix = max(tables[1], key=lambda t: t.n_rows)
+    assert matrix.n_cols == 10
+    assert {(0, 0, 3, 3), (0, 3, 1, 7), (1, 3, 2, 1), (1, 4, 1, 5), (1, 9, 2, 1),
+            (3, 0, 1, 3), (4, 0, 1, 3)} <= _spans(matrix)
+    assert {(2, c, 1, 1) for c in range(4, 9)} <= _spans(matrix)
+
+
+def test_matrix_over_three_pages_keeps_its_label_column() -> None:
+    """s14: the left frame line on page 3 meets no horizontal line; all parts get 10 columns."""
+    tables = _linked("s14_three_pages_2019")
+    parts = [tables[1][-1], tables[2][0], tables[3][0]]
+    assert [t.n_cols for t in parts] == [10, 10, 10]
+    assert parts[1].continues_previous and parts[2].continues_previous
+    middle = parts[1]
+    assert (0, 0, middle.n_rows, 1) in _spans(middle)  # 三、本年度办理结果 running on
+    assert middle.bbox[0] == pytest.approx(parts[0].bbox[0], abs=4)
+
+
+def test_appeals_table_under_red_seal() -> None:
+    """s03: the gray ruling under the seal survives; 15 value columns under their headers."""
+    tables = _linked("s03_tongren_2023")
+    appeals = [t for t in tables[2] if t.n_cols == 15]
+    assert len(appeals) == 1
+    got = _spans(appeals[0])
+    assert {(0, 0, 1, 5), (0, 5, 1, 10), (1, 5, 1, 5), (1, 10, 1, 5)} <= got
+    assert {(2, c, 1, 1) for c in range(5, 15)} <= got
+    assert {(1, c, 2, 1) for c in range(5)} <= got
+    assert {(appeals[0].n_rows - 1, c, 1, 1) for c in range(15)} <= got
