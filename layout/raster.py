@@ -4,7 +4,8 @@ Pages are produced lazily, one at a time (a 200-page PDF is never held in
 memory at once). A scanned PDF page that is one full-page image is taken at the
 image's own resolution; any other page is rendered at ``render_dpi``.
 
-Large pages are *downscaled* to ``max_pixels`` (their dpi scaled with them)
+Pages finer than ``max_dpi`` are resampled down to it, and any page larger
+than ``max_pixels`` is *downscaled* to that count (their dpi scaled with them)
 rather than rejected, so a 10000×10000 px scan still runs; pages too small to
 hold a readable table (below ``min_side_px`` or ``min_dpi``) raise
 :class:`~layout.errors.InputError`.
@@ -12,6 +13,7 @@ hold a readable table (below ``min_side_px`` or ``min_dpi``) raise
 from __future__ import annotations
 
 import math
+import warnings
 import os
 import re
 from collections.abc import Iterator
@@ -77,7 +79,7 @@ class Document:
         else:
             number = 0
             for file in self._files:
-                for frame in _image_frames(file):
+                for frame in _image_frames(file, self._settings):
                     number += 1
                     yield _finish_page(number, *frame, self._settings, file)
 
@@ -199,15 +201,28 @@ def _count_frames(path: str) -> int:
     return n
 
 
-def _image_frames(path: str) -> Iterator[tuple[np.ndarray, float | None]]:
-    """Yield ``(BGR image, dpi or None)`` per frame of an image file."""
+def _image_frames(path: str, settings: RasterSettings) -> Iterator[tuple[np.ndarray, float | None]]:
+    """Yield ``(BGR image, dpi or None)`` per frame of an image file.
+
+    A frame much finer than ``max_dpi`` is reduced by an integer factor while
+    decoding (PIL ``reduce``), so a huge scan never exists in memory as
+    several full-size copies; :func:`_finish_page` does the exact resampling.
+    """
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings(), Image.open(path) as im:
+            # Large scans are expected and downscaled on the way in; PIL still
+            # refuses true decompression bombs (DecompressionBombError below).
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             for frame in ImageSequence.Iterator(im):
-                dpi = frame.info.get("dpi")
+                meta = frame.info.get("dpi")
+                meta_dpi = float(meta[0]) if meta and meta[0] else None
+                dpi = image_dpi(frame.width, frame.height, meta_dpi, settings)
+                factor = int(dpi // settings.max_dpi)
+                if factor >= 2:
+                    frame = frame.reduce(factor)
+                    meta_dpi = dpi / factor
                 rgb = np.asarray(frame.convert("RGB"))
-                yield (np.ascontiguousarray(rgb[:, :, ::-1]),
-                       float(dpi[0]) if dpi and dpi[0] else None)
+                yield np.ascontiguousarray(rgb[:, :, ::-1]), meta_dpi
     except Image.DecompressionBombError as err:
         raise InputError(f"the image is too large to process safely ({err})", path) from err
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
@@ -311,8 +326,8 @@ def _finish_page(number: int, image: np.ndarray, dpi: float | None,
     if dpi < settings.min_dpi:
         raise InputError(f"page {number} has a resolution of {dpi:.0f} dpi, too low to read "
                          f"a table (at least {settings.min_dpi:.0f} dpi needed)", path)
-    if w * h > settings.max_pixels:
-        f = math.sqrt(settings.max_pixels / (w * h))
+    f = min(1.0, settings.max_dpi / dpi, math.sqrt(settings.max_pixels / (w * h)))
+    if f < 1.0:
         image = cv2.resize(image, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
         dpi *= image.shape[1] / w
     return Page(number=number, image=np.ascontiguousarray(image), dpi=float(dpi))

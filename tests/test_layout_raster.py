@@ -81,6 +81,18 @@ def test_huge_image_is_downscaled(tmp_path: Path) -> None:
     assert page.dpi == pytest.approx(10000 / (210 / 25.4) * page.image.shape[1] / 10000, rel=1e-3)
 
 
+def test_fine_scans_are_resampled_to_max_dpi(tmp_path: Path) -> None:
+    """A 600-dpi A4 scan comes out at ``max_dpi`` with its size scaled alike."""
+    width, height = round(210 / 25.4 * 600), round(297 / 25.4 * 600)
+    path = tmp_path / "fine.png"
+    Image.fromarray(np.full((height, width, 3), 255, np.uint8)).save(path, dpi=(600, 600))
+    settings = RasterSettings(max_dpi=300)
+    page = next(iter(open_document(path, settings)))
+    assert page.dpi == pytest.approx(300, rel=0.01)
+    assert page.image.shape[1] == pytest.approx(width / 2, rel=0.01)
+    assert page.image.shape[0] == pytest.approx(height / 2, rel=0.01)
+
+
 @pytest.mark.parametrize("case, message", [
     ("missing", "does not exist"),
     ("empty", "empty"),
