@@ -38,7 +38,7 @@ import mapping
 import models
 import ocr
 from layout.debug import write_debug_images
-from layout.types import Page, Table
+from layout.types import Box, Page, Table
 from mapping.types import PageText, ReadCell, ReadTable
 
 from .settings import Settings, SettingsSource
@@ -98,21 +98,16 @@ class Pipeline:
             raise layout.InputError(f"{path}: no such file or folder")
         sha = file_sha256(path)
         pages_info: list[models.PageInfo] = []
-        read_tables: list[ReadTable] = []
         page_texts: list[PageText] = []
         warnings: list[str] = []
-        previous: tuple[Table, int] | None = None  # last table of the page before, its page height
+        tables_by_page: list[list[Table]] = []  # boxes only: small, kept to join tables
+        texts_by_page: list[dict[Box, ocr.Recognition]] = []
         with layout.open_document(path, self.settings.layout.raster) as document:
             for page in self._upright_pages(document, timer):
                 page, found = self._page_layout(page, timer)
-                tables = list(found.tables)
-                if tables and previous is not None and layout.continues(
-                    previous[0], previous[1], tables[0], page.height, self.settings.layout.continuation
-                ):
-                    tables[0] = dataclasses.replace(tables[0], continues_previous=True)
-                previous = (tables[-1], page.height) if tables else None
                 pages_info.append(_page_info(page))
-                read_tables.extend(self._read_tables(page, tables, timer))
+                tables_by_page.append(list(found.tables))
+                texts_by_page.append(self._read_cells(page, found.tables, timer))
                 if page.number <= self.settings.pipeline.free_text_pages:
                     t = time.perf_counter()
                     page_texts.append(self._read_free_text(page, found))
@@ -122,6 +117,18 @@ class Pipeline:
         if not pages_info:
             raise layout.InputError(f"{path.name}: the document has no pages")
 
+        t = time.perf_counter()
+        # Join tables across page breaks (parts of one table also share their
+        # column edges), then pair every cell with its text.
+        linked = layout.link_continuations(
+            tables_by_page, [p.height for p in pages_info], self.settings.layout.continuation
+        )
+        read_tables = [
+            _read_table(info.number, table, texts)
+            for info, tables, texts in zip(pages_info, linked, texts_by_page)
+            for table in tables
+        ]
+        timer.add("lines_grid", t)
         t = time.perf_counter()
         mapped = mapping.map_report(read_tables, page_texts, self.settings.mapping)
         if not mapped.values:
@@ -185,56 +192,83 @@ class Pipeline:
             timer.add("lines_grid", t)
         return page, found
 
-    def _read_tables(self, page: Page, tables: Sequence[Table], timer: _Timer) -> list[ReadTable]:
-        """Recognise the text lines of every non-empty cell of a page, in one batch."""
+    def _read_cells(self, page: Page, tables: Sequence[Table], timer: _Timer) -> dict[Box, ocr.Recognition]:
+        """Recognise every text line of every non-empty cell of a page, in one batch.
+
+        Returns the text of each non-empty cell keyed by the cell's box (px
+        in this page's image): lines joined top to bottom, confidence the
+        lowest of its lines. Empty cells never reach OCR.
+        """
         t = time.perf_counter()
-        owners: list[tuple[int, int]] = []  # (table index, cell index) per crop
-        crops: list[np.ndarray] = []
+        owners: list[Box] = []  # the cell box of each crop
+        crops: list[np.ndarray | None] = []
         margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
-        for ti, table in enumerate(tables):
-            for ci, cell in enumerate(table.cells):
+        for table in tables:
+            for cell in table.cells:
                 for box in cell.text_lines:
-                    owners.append((ti, ci))
+                    owners.append(cell.bbox)
                     # A little room around the line, kept inside the cell's
                     # ruling lines; trim_to_ink then cuts to the ink plus its
                     # own margin and paints border remnants out.
                     crop = _crop(page.image, _grow(box, margin, cell.bbox))
                     crops.append(ocr.trim_to_ink(crop, self.settings.ocr))
-        results = self.engine.recognize(crops)
-        texts: dict[tuple[int, int], list[ocr.Recognition]] = defaultdict(list)
-        for owner, result in zip(owners, results):
-            texts[owner].append(result)
-        read = []
-        for ti, table in enumerate(tables):
-            cells = []
-            for ci, cell in enumerate(table.cells):
-                lines = texts.get((ti, ci), [])
-                text = "".join(r.text for r in lines)
-                confidence = min((r.confidence for r in lines), default=1.0)
-                cells.append(
-                    ReadCell(cell.row, cell.col, cell.row_span, cell.col_span,
-                             cell.bbox, text, float(confidence))
-                )
-            read.append(ReadTable(page.number, table.bbox, table.n_rows, table.n_cols,
-                                  tuple(cells), table.continues_previous))
+        lines: dict[Box, list[ocr.Recognition]] = defaultdict(list)
+        for owner, result in zip(owners, self.engine.recognize(crops)):
+            lines[owner].append(result)
         timer.add("ocr", t)
-        return read
+        return {
+            box: ocr.Recognition("".join(r.text for r in parts), min(r.confidence for r in parts))
+            for box, parts in lines.items()
+        }
 
     def _read_free_text(self, page: Page, found: layout.PageLayout) -> PageText:
         """Detection + recognition of the free text outside the tables (title, headings)."""
         regions = layout.text_regions(found.mask, found.tables, page.dpi, self.settings.layout.regions)
         zone_bottom = self.settings.pipeline.title_zone_fraction * page.height
         regions = [box for box in regions if box[1] < zone_bottom]
-        mask = np.zeros(page.image.shape[:2], np.uint8)
-        for x0, y0, x1, y1 in regions:
-            mask[y0:y1, x0:x1] = 1
-        lines = self.engine.read_text(page.image, mask=mask)
-        return PageText(page.number, tuple((l.bbox, l.text, l.confidence) for l in lines))
+        if not regions:
+            return PageText(page.number, ())
+        # Detect on the regions' bounding box only, not the whole page: the
+        # detector's cost grows with the image area.
+        boxes = np.array(regions, np.int64).reshape(-1, 4)
+        h, w = page.image.shape[:2]
+        bx0, by0 = max(int(boxes[:, 0].min()), 0), max(int(boxes[:, 1].min()), 0)
+        bx1, by1 = min(int(boxes[:, 2].max()), w), min(int(boxes[:, 3].max()), h)
+        image = page.image[by0:by1, bx0:bx1]
+        mask = np.zeros(image.shape[:2], np.uint8)
+        for x0, y0, x1, y1 in boxes - [bx0, by0, bx0, by0]:
+            mask[max(y0, 0):y1, max(x0, 0):x1] = 1
+        cfg = self.settings.pipeline
+        lines = self.engine.read_text(
+            image, mask=mask,
+            stop=_has_title if cfg.free_text_stop_at_title else None,
+            chunk=cfg.free_text_chunk_lines,
+        )
+        shift = np.array([bx0, by0, bx0, by0])
+        return PageText(page.number, tuple(
+            (tuple(int(v) for v in np.add(l.bbox, shift)), l.text, l.confidence) for l in lines
+        ))
+
+
+def _has_title(lines: Sequence[ocr.TextLine]) -> bool:
+    """Stop reading free text once it holds what ``extract_meta`` needs."""
+    return mapping.has_title([line.text for line in lines])
 
 
 def _crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     x0, y0, x1, y1 = box
     return image[max(y0, 0):y1, max(x0, 0):x1]
+
+
+def _read_table(page_number: int, table: Table, texts: dict[Box, ocr.Recognition]) -> ReadTable:
+    """A layout table with the recognised text of its cells ("" for empty cells)."""
+    blank = ocr.Recognition("", 1.0)  # an empty cell is certain to be blank
+    cells = tuple(
+        ReadCell(c.row, c.col, c.row_span, c.col_span, c.bbox,
+                 texts.get(c.bbox, blank).text, float(texts.get(c.bbox, blank).confidence))
+        for c in table.cells
+    )
+    return ReadTable(page_number, table.bbox, table.n_rows, table.n_cols, cells, table.continues_previous)
 
 
 def _grow(box: tuple[int, int, int, int], margin: int,

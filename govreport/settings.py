@@ -48,6 +48,16 @@ class PipelineSettings(BaseModel):
         description="on those pages, only free-text regions starting in this top fraction of "
                     "the page height are read (the title; body text costs seconds and adds nothing)",
     )
+    free_text_stop_at_title: bool = Field(
+        True,
+        description="read the title zone's lines top to bottom, a few at a time, and stop once "
+                    "the text read so far holds a title word (年度报告/工作报告/年报) and a year "
+                    "(19xx/20xx年): only the title is used, and the body paragraphs below it cost "
+                    "most of the zone's recognition time. False reads every line",
+    )
+    free_text_chunk_lines: int = Field(
+        4, ge=1, description="lines recognised per step when stopping at the title",
+    )
     crop_margin_mm: float = Field(
         0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"
     )

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Optional
 
 from .labels import LabelMatch, LabelMatcher, normalize
-from .meta import TitleMeta, extract_meta
+from .meta import TitleMeta, extract_meta, has_title
 from .settings import MappingSettings
 from .tables import classify_table, map_tables
 from .types import Mapping, MappedValue, PageText, ReadCell, ReadTable, TableInfo
@@ -26,6 +26,7 @@ __all__ = [
     "TitleMeta",
     "classify_table",
     "extract_meta",
+    "has_title",
     "map_report",
     "map_tables",
     "normalize",

@@ -19,7 +19,7 @@ from typing import Optional
 from .settings import MappingSettings
 from .types import PageText
 
-__all__ = ["TitleMeta", "extract_meta"]
+__all__ = ["TitleMeta", "extract_meta", "has_title"]
 
 _TITLE_WORDS = ("年度报告", "工作报告", "年报")
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
@@ -55,6 +55,13 @@ def _title(lines: list[str], n_lines: int) -> Optional[str]:
             if any(w in joined for w in _TITLE_WORDS):
                 return joined
     return None
+
+
+def has_title(texts: Sequence[str]) -> bool:
+    """True when these lines (top to bottom) hold a report title with a year,
+    all that :func:`extract_meta` needs: a reader may stop there."""
+    joined = _norm("".join(texts))
+    return any(w in joined for w in _TITLE_WORDS) and _YEAR.search(joined) is not None
 
 
 def extract_meta(pages: Sequence[PageText], settings: Optional[MappingSettings] = None) -> TitleMeta:

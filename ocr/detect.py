@@ -12,7 +12,7 @@ the rectangle grown by ``d`` on every side), so no pyclipper/shapely is needed.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import cv2
 import numpy as np
@@ -195,6 +195,8 @@ def read_text(
     mask: np.ndarray | None = None,
     *,
     engine: "OcrEngine | None" = None,
+    stop: "Callable[[list[TextLine]], bool] | None" = None,
+    chunk: int | None = None,
 ) -> list[TextLine]:
     """Detect and recognise the free text of a page image, in reading order.
 
@@ -207,6 +209,12 @@ def read_text(
     engine : the pipeline's :class:`~ocr.OcrEngine`; None uses
         ``OcrEngine(OcrSettings())`` (models still come from the per-process
         cache).
+    stop : optional early stop. The detected boxes are then recognised in
+        reading order, ``chunk`` at a time (default ``rec_batch_size``), and
+        after each chunk ``stop(lines_so_far)`` (kept lines, reading order)
+        decides whether the rest is skipped. Recognition costs far more than
+        detection on text-heavy pages, so reading only up to the title saves
+        most of it. None reads every box (one pass, as before).
 
     Returns
     -------
@@ -214,6 +222,7 @@ def read_text(
     empty and whose confidence is at least ``min_text_score``. ``bbox`` is the
     axis-aligned box (x0, y0, x1, y1) px in ``image``. Pieces of one visual line
     that the detector split are separate, adjacent entries, left to right.
+    With ``stop`` the lines after the stopping chunk are missing.
     """
     if engine is None:
         from .engine import OcrEngine
@@ -229,17 +238,28 @@ def read_text(
     det = engine.detector.detect(bgr)
     if not len(det):
         return []
-    crops = [crop_quad(bgr, q) for q in det.quads]
-    recs = engine.recognizer.recognize(crops)
     h, w = bgr.shape[:2]
-    lines = []
-    for quad, rec in zip(det.quads, recs):
-        text = rec.text.strip()
-        if not text or rec.confidence < engine.settings.min_text_score:
-            continue
-        lines.append(TextLine(quad_to_box(quad, w, h), text, rec.confidence))
-    order = reading_order([ln.bbox for ln in lines], engine.settings.line_merge_overlap)
-    return [lines[i] for i in order]
+    settings = engine.settings
+    quads = det.quads
+    if stop is None:
+        groups = [np.arange(len(quads))]
+    else:
+        boxes = [quad_to_box(q, w, h) for q in quads]
+        ahead = np.array(reading_order(boxes, settings.line_merge_overlap))
+        step = chunk or settings.rec_batch_size
+        groups = [ahead[i : i + step] for i in range(0, len(ahead), step)]
+    lines: list[TextLine] = []
+    for ids in groups:
+        recs = engine.recognizer.recognize([crop_quad(bgr, quads[i]) for i in ids])
+        for i, rec in zip(ids, recs):
+            text = rec.text.strip()
+            if text and rec.confidence >= settings.min_text_score:
+                lines.append(TextLine(quad_to_box(quads[i], w, h), text, rec.confidence))
+        order = reading_order([ln.bbox for ln in lines], settings.line_merge_overlap)
+        lines = [lines[i] for i in order]
+        if stop is not None and stop(lines):
+            break
+    return lines
 
 
 def line_crops(

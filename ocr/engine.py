@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -214,11 +214,13 @@ class OcrEngine:
         order = reading_order([b.bbox for b in boxes], self.settings.line_merge_overlap)
         return [boxes[i] for i in order]
 
-    def read_text(self, image: np.ndarray, mask: np.ndarray | None = None) -> list[TextLine]:
-        """See :func:`ocr.read_text`."""
+    def read_text(self, image: np.ndarray, mask: np.ndarray | None = None, *,
+                  stop: "Callable[[list[TextLine]], bool] | None" = None,
+                  chunk: int | None = None) -> list[TextLine]:
+        """See :func:`ocr.read_text` (``stop``/``chunk``: optional early stop)."""
         from .detect import read_text
 
-        return read_text(image, mask, engine=self)
+        return read_text(image, mask, engine=self, stop=stop, chunk=chunk)
 
     def is_upside_down(self, line_crops: Sequence[np.ndarray]) -> bool:
         """See :func:`ocr.is_upside_down`."""

@@ -5,7 +5,8 @@ Pre-processing, batching and decoding follow RapidOCR's ``TextRecognizer``
 ``rec_image_height`` keeping its aspect ratio, scaled to [-1, 1] and padded
 with 0 (mid grey) on the right up to the widest crop of its batch (at least
 ``rec_image_width``). With the same batch size the texts and scores equal
-RapidOCR's on the same crops.
+RapidOCR's on the same crops (see ``OcrSettings.rec_image_width`` for what a
+smaller minimum width saves and costs).
 """
 from __future__ import annotations
 
@@ -28,19 +29,35 @@ class CtcDecoder:
 
     characters : the model's dictionary (from its metadata); index 0 is the CTC
         blank and a space is appended at the end, as PaddleOCR does.
+    look_alike_groups : strings of characters that read as the same symbol in
+        a table cell (``"0OoＯ０〇"``). A decoded character of such a group
+        scores the summed probability of its group: a lone "0" whose mass is
+        split between "0" and "O" is a sure zero, not a doubtful read. The
+        text is still the argmax character; mapping decides what "O" means.
     """
 
-    def __init__(self, characters: Sequence[str]) -> None:
+    def __init__(self, characters: Sequence[str], look_alike_groups: Sequence[str] = ()) -> None:
         self.characters = np.array(["<blank>", *characters, " "], dtype=object)
+        index = {ch: i for i, ch in enumerate(self.characters)}
+        groups = [[index[ch] for ch in group if ch in index] for group in look_alike_groups]
+        self._groups = [g for g in groups if len(g) > 1]
+        self._group_of = np.full(len(self.characters), -1, np.int64)
+        for g, members in enumerate(self._groups):
+            self._group_of[members] = g
 
     def __call__(self, probs: np.ndarray) -> list[Recognition]:
         """probs : (N, T, C) float32 softmax output -> N recognitions.
 
-        ``confidence`` is the mean probability of the kept characters, 0 for an
-        empty text.
+        ``confidence`` is the mean probability of the kept characters (of
+        their look-alike group where they have one), 0 for an empty text.
         """
         idx = probs.argmax(axis=2)
         prob = probs.max(axis=2)
+        if self._groups:
+            group_prob = np.stack([probs[:, :, g].sum(axis=2) for g in self._groups], axis=2)
+            gid = self._group_of[idx]
+            grouped = np.take_along_axis(group_prob, np.maximum(gid, 0)[:, :, None], axis=2)[:, :, 0]
+            prob = np.where(gid >= 0, grouped, prob)
         keep = idx != 0
         keep[:, 1:] &= idx[:, 1:] != idx[:, :-1]
         out = []
@@ -68,7 +85,7 @@ class Recognizer:
     def __init__(self, model: OnnxModel, settings: OcrSettings | None = None) -> None:
         self.model = model
         self.settings = settings or OcrSettings()
-        self.decode = CtcDecoder(model.character_list())
+        self.decode = CtcDecoder(model.character_list(), self.settings.look_alike_groups)
 
     def recognize(self, crops: Sequence[np.ndarray | None]) -> list[Recognition]:
         """Read one line of text from each crop.

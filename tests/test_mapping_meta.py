@@ -40,3 +40,11 @@ def test_no_title():
     m = extract_meta([page("(二) 政府信息管理方面。一是继续加强……")])
     assert m.agency is None and m.year is None and m.warnings
     assert extract_meta([]).year is None
+
+
+def test_has_title_needs_a_title_word_and_a_year():
+    from mapping import has_title
+
+    assert has_title(["积石山县卫生健康局2021年政府信息公开工作年", "度报告"])
+    assert not has_title(["积石山县卫生健康局2021年政府信息公开工作年"])
+    assert not has_title(["某县卫生健康局政府信息公开工作年度报告"])

@@ -145,7 +145,9 @@ def test_batch_results_in_input_order_and_match_rapidocr(engine):
     texts = ["0", "本年新收政府信息公开申请数量", "914", "属于行政查询事项", "-10", "合计",
              "534.865", "2", "行政许可", "38", "其他", "5"]
     crops = [cv2.cvtColor(render(t), cv2.COLOR_GRAY2BGR) for t in texts]
-    small_batches = OcrEngine(ocr.OcrSettings(rec_batch_size=3))
+    # RapidOCR's own input width and plain argmax scores, to compare like with like.
+    small_batches = OcrEngine(ocr.OcrSettings(rec_batch_size=3, rec_image_width=320,
+                                              look_alike_groups=()))
     got = small_batches.recognize(crops)
     assert [r.text for r in got] == texts
 
@@ -157,6 +159,21 @@ def test_batch_results_in_input_order_and_match_rapidocr(engine):
     })(crops)
     assert [r.text for r in got] == [t.strip() for t, _ in ref]
     assert np.allclose([r.confidence for r in got], [s for _, s in ref], atol=1e-5)
+
+
+def test_look_alike_groups_score_a_zero_split_between_0_and_O():
+    """A (N, T, C) output whose one character is 0.55 '0' and 0.40 'O'."""
+    from ocr.recognize import CtcDecoder
+
+    chars = ["0", "O", "1"]
+    probs = np.zeros((1, 3, len(chars) + 2), np.float32)  # blank + chars + space
+    probs[0, :, 0] = 1.0
+    probs[0, 1, :] = [0.05, 0.55, 0.40, 0.0, 0.0]
+    plain = CtcDecoder(chars)(probs)[0]
+    grouped = CtcDecoder(chars, ("0O",))(probs)[0]
+    assert plain.text == grouped.text == "0"
+    assert plain.confidence == pytest.approx(0.55)
+    assert grouped.confidence == pytest.approx(0.95)
 
 
 def test_grey_bgr_bgra_and_empty_crops(engine):
