@@ -418,6 +418,20 @@ class _AppRow:
     def printed(self) -> str:
         return " ".join(clean_label(c.text) for c in self.labels)
 
+    @property
+    def joined_leaf(self) -> str:
+        """The innermost label cells of this row alone (row span 1), joined.
+
+        A stray vertical stroke can split one leaf label over two grid
+        cells ("（六）其" | "他处理"); joined, they read as the label again.
+        """
+        tail: list[str] = []
+        for c in reversed(self.labels):
+            if c.row_span != 1:
+                break
+            tail.insert(0, c.text)
+        return "".join(tail)
+
 
 @dataclass
 class _AppPart:
@@ -590,6 +604,14 @@ def _emit_applications(
 ) -> Optional[str]:
     rows = _merge_split_rows(parts, v, s)
     matches = v.app_rows.match_many([r.leaf for r in rows])
+    # A weak leaf may be half of a label split over two cells: try the joined
+    # leaf cells and keep whichever matches better (still weak → review).
+    weak = [i for i, (r, m) in enumerate(zip(rows, matches))
+            if r.leaf and (m.key is None or m.score < s.label_review_score)
+            and r.joined_leaf not in ("", r.leaf)]
+    for i, m in zip(weak, v.app_rows.match_many([rows[i].joined_leaf for i in weak])):
+        if m.score > matches[i].score:
+            matches[i] = m
     matches = [m if r.leaf else None for r, m in zip(rows, matches)]
     keyed = [_keyed(m, s, "row") if m else None for m in matches]
     template = _vote([k.template for k in keyed if k])

@@ -334,3 +334,17 @@ def test_map_report_adds_meta():
                           ((0, 20, 10, 30), "2023年政府信息公开工作年度报告", 0.98)))]
     m = map_report(report_tables("2021", "2021"), pages)
     assert (m.agency, m.year) == ("尖山区卫生健康局", 2023)
+
+
+def test_leaf_label_split_over_two_cells_is_joined_and_reviewed():
+    """A stroke of 他 read as a ruling line splits （六）其他处理 over two cells
+    (seen on a binarised scan); joined, the row still maps, with review."""
+    grid = app_grid("2019", {"other": ["0", "0", "0", "0", "0", "1", "1"]})
+    row = next(r for r in grid if "（六）其他处理" in r)
+    at = row.index("（六）其他处理")
+    assert row[at + 1] == "<", "the fixture's label spans two label columns"
+    row[at], row[at + 1] = "（六）其", "也处理"
+    m = map_tables([make_table(grid, 3)])
+    f = m.values["applications.other.total"]
+    assert f.value == 1 and f.review
+    assert m.templates.get("applications") == "2019"
