@@ -131,7 +131,10 @@ class OrientSettings(_Frozen):
     min_text_bar_area_mm2: float = Field(
         50.0, ge=0, description="Below this total text-bar area the page is left as is.")
     max_skew_degrees: float = Field(
-        2.0, gt=0, le=15, description="Skew angles searched: ±this many degrees.")
+        4.0, gt=0, le=15,
+        description="Skew angles searched: ±this many degrees. Scans are usually within "
+                    "±2°; the margin keeps a page skewed right at 2° off the search edge "
+                    "and takes harsher scanners (measured: same angles, same time).")
     skew_step_degrees: float = Field(
         0.1, gt=0, description="Step of the coarse angle search; refined to a tenth of it.")
     min_skew_degrees: float = Field(

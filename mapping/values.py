@@ -61,7 +61,8 @@ def is_value_text(text: str) -> bool:
         s = s.removesuffix(u)
     if s and s[0] in _DASHES:
         s = "-" + s[1:]
-    return bool(_NUMBER.fullmatch(s))
+    # A lone "o" is a misread 0 (parse_value fixes it, with review), not a label.
+    return bool(_NUMBER.fullmatch(s)) or parse_value(text, "amount").value is not None
 
 
 def parse_value(text: str, kind: ValueKind = "count") -> ParsedValue:

@@ -348,3 +348,14 @@ def test_leaf_label_split_over_two_cells_is_joined_and_reviewed():
     f = m.values["applications.other.total"]
     assert f.value == 1 and f.review
     assert m.templates.get("applications") == "2019"
+
+
+def test_value_row_with_zeros_read_as_letter_o_is_still_the_value_row():
+    """OCR reads some lone 0s as 'o' (seen on a binarised scan): the row is
+    still the value row, the values are 0 and marked for review."""
+    values = ["o", "0", "0", "0", "0", "o"] + ["0"] * 9
+    m = map_tables([appeals_table(values)])
+    assert m.values["appeals.review.upheld"].value == 0
+    assert m.values["appeals.review.upheld"].review
+    assert m.values["appeals.litigation_direct.upheld"].value == 0
+    assert not m.values["appeals.review.corrected"].review
