@@ -188,7 +188,8 @@ def _read_bytes(path: str) -> bytes:
 
 def _count_frames(path: str) -> int:
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings(), Image.open(path) as im:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # see _image_frames
             n = int(getattr(im, "n_frames", 1))
     except UnidentifiedImageError as err:
         raise InputError("the file is neither a PDF nor an image (PNG, JPEG, TIFF)", path) from err
