@@ -12,6 +12,7 @@ hold a readable table (below ``min_side_px`` or ``min_dpi``) raise
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 import os
@@ -188,8 +189,7 @@ def _read_bytes(path: str) -> bytes:
 
 def _count_frames(path: str) -> int:
     try:
-        with warnings.catch_warnings(), Image.open(path) as im:
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # see _image_frames
+        with _large_images_expected(), Image.open(path) as im:
             n = int(getattr(im, "n_frames", 1))
     except UnidentifiedImageError as err:
         raise InputError("the file is neither a PDF nor an image (PNG, JPEG, TIFF)", path) from err
@@ -202,28 +202,47 @@ def _count_frames(path: str) -> int:
     return n
 
 
-def _image_frames(path: str, settings: RasterSettings) -> Iterator[tuple[np.ndarray, float | None]]:
-    """Yield ``(BGR image, dpi or None)`` per frame of an image file.
+@contextlib.contextmanager
+def _large_images_expected() -> Iterator[None]:
+    """Silence PIL's DecompressionBombWarning: large scans are expected and
+    downscaled on the way in; PIL still refuses true decompression bombs
+    (DecompressionBombError). Entered around each PIL call, never across a
+    ``yield``, so no warning filter leaks out of a generator."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
+
+
+def _decode_frame(im: Image.Image, index: int, settings: RasterSettings) -> tuple[np.ndarray, float | None]:
+    """Frame ``index`` of an open image as ``(BGR image, dpi or None)``.
 
     A frame much finer than ``max_dpi`` is reduced by an integer factor while
     decoding (PIL ``reduce``), so a huge scan never exists in memory as
     several full-size copies; :func:`_finish_page` does the exact resampling.
     """
+    im.seek(index)
+    meta = im.info.get("dpi")
+    meta_dpi = float(meta[0]) if meta and meta[0] else None
+    frame: Image.Image = im
+    dpi = image_dpi(frame.width, frame.height, meta_dpi, settings)
+    factor = int(dpi // settings.max_dpi)
+    if factor >= 2:
+        frame = frame.reduce(factor)
+        meta_dpi = dpi / factor
+    rgb = np.asarray(frame.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, ::-1]), meta_dpi
+
+
+def _image_frames(path: str, settings: RasterSettings) -> Iterator[tuple[np.ndarray, float | None]]:
+    """Yield ``(BGR image, dpi or None)`` per frame of an image file."""
     try:
-        with warnings.catch_warnings(), Image.open(path) as im:
-            # Large scans are expected and downscaled on the way in; PIL still
-            # refuses true decompression bombs (DecompressionBombError below).
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            for frame in ImageSequence.Iterator(im):
-                meta = frame.info.get("dpi")
-                meta_dpi = float(meta[0]) if meta and meta[0] else None
-                dpi = image_dpi(frame.width, frame.height, meta_dpi, settings)
-                factor = int(dpi // settings.max_dpi)
-                if factor >= 2:
-                    frame = frame.reduce(factor)
-                    meta_dpi = dpi / factor
-                rgb = np.asarray(frame.convert("RGB"))
-                yield np.ascontiguousarray(rgb[:, :, ::-1]), meta_dpi
+        with _large_images_expected():
+            image = Image.open(path)
+        with image as im:
+            for index in range(int(getattr(im, "n_frames", 1))):
+                with _large_images_expected():
+                    frame = _decode_frame(im, index, settings)
+                yield frame
     except Image.DecompressionBombError as err:
         raise InputError(f"the image is too large to process safely ({err})", path) from err
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
