@@ -242,7 +242,10 @@ def run(args: argparse.Namespace) -> int:
             for key in s.missing:
                 print(f"missing {s.name}: {key}")
     if args.json_out:
-        args.json_out.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        from .batch import write_atomic
+
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(args.json_out, json.dumps(result.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
     missed = []
     if args.min_accuracy is not None and result.accuracy < args.min_accuracy:
         missed.append(f"accuracy {result.accuracy:.4f} < {args.min_accuracy}")
