@@ -30,6 +30,7 @@ from typing import Any, Sequence
 
 from models import Report
 
+from .batch import write_atomic
 from .pipeline import Pipeline
 from .settings import Settings
 
@@ -242,8 +243,6 @@ def run(args: argparse.Namespace) -> int:
             for key in s.missing:
                 print(f"missing {s.name}: {key}")
     if args.json_out:
-        from .batch import write_atomic
-
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(args.json_out, json.dumps(result.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
     missed = []

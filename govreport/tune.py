@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .evaluate import EvalResult, Sample, evaluate, find_samples
+from .batch import write_atomic
 from .pipeline import Pipeline
 from .settings import Settings
 
@@ -152,8 +153,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     best, scores = tune(samples, args.trials, base=Settings.resolve(args.profile),
                         holdout_every=args.holdout_every, seed=args.seed)
-    from govreport.batch import write_atomic  # atomic like every other output
-
     write_atomic(args.output, best.to_toml(only_changed=True).encode("utf-8"))
     for name, value in scores.items():
         print(f"{name}: {value:.4f}")
