@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
+scripts/install-fonts.sh   # the OCR tests render text, the generator test draws a report
 # pytest exits 5 when it collected no test: with set -e that fails the run too.
 .venv/bin/python -m pytest "$@"
 .venv/bin/govreport eval samples/ --min-accuracy 0.99 --max-silent-errors 0 --json out/eval.json
