@@ -142,6 +142,14 @@ def find_samples(folder: Path) -> list[Sample]:
     return samples
 
 
+def find_samples_or_say(folder: Path) -> list[Sample]:
+    """``find_samples``, saying on stderr when there are none (a usage error)."""
+    samples = find_samples(folder)
+    if not samples:
+        print(f"no labelled samples (*{TRUTH_SUFFIX}) in {folder}", file=sys.stderr)
+    return samples
+
+
 def values_equal(expected: Any, actual: Any) -> bool:
     """Truth and output values agree: both null, or equal numbers."""
     if expected is None or actual is None:
@@ -228,9 +236,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """``govreport eval``: print the table; exit 1 when a bound is missed."""
-    samples = find_samples(args.samples)
+    samples = find_samples_or_say(args.samples)
     if not samples:
-        print(f"no labelled samples (*{TRUTH_SUFFIX}) in {args.samples}", file=sys.stderr)
         return 2
     result = evaluate(samples, Settings.resolve(args.profile))
     print(format_table(result))

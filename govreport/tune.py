@@ -15,12 +15,11 @@ defaults; ``extract --profile``, ``eval --profile`` and
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .evaluate import EvalResult, Sample, evaluate, find_samples
+from .evaluate import EvalResult, Sample, evaluate, find_samples_or_say
 from .batch import write_atomic
 from .pipeline import Pipeline
 from .settings import Settings
@@ -147,9 +146,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    samples = find_samples(args.samples)
+    samples = find_samples_or_say(args.samples)
     if not samples:
-        print(f"no labelled samples in {args.samples}", file=sys.stderr)
         return 2
     best, scores = tune(samples, args.trials, base=Settings.resolve(args.profile),
                         holdout_every=args.holdout_every, seed=args.seed)
