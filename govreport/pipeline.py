@@ -38,7 +38,7 @@ import mapping
 import models
 import ocr
 from layout.debug import write_debug_images
-from layout.types import Box, Page, Table
+from layout.types import Box, Cell, Page, Table
 from mapping.types import PageText, ReadCell, ReadTable
 
 from .settings import Settings, SettingsSource
@@ -195,6 +195,9 @@ class Pipeline:
     def _read_cells(self, page: Page, tables: Sequence[Table], timer: _Timer) -> dict[Box, ocr.Recognition]:
         """Recognise every text line of every non-empty cell of a page, in one batch.
 
+        The short single-line crops of a table row are read side by side as
+        one line (``ocr.recognize_rows``, ``OcrSettings.strips``).
+
         Returns the text of each non-empty cell keyed by the cell's box (px
         in this page's image): lines joined top to bottom, confidence the
         lowest of its lines. Empty cells never reach OCR.
@@ -202,18 +205,22 @@ class Pipeline:
         t = time.perf_counter()
         owners: list[Box] = []  # the cell box of each crop
         crops: list[np.ndarray | None] = []
+        rows: list[tuple[int, int] | None] = []  # strip key of each crop (ocr.recognize_rows)
         margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
-        for table in tables:
-            for cell in table.cells:
+        for ti, table in enumerate(tables):
+            # Left to right within a row: short crops of one row share a strip.
+            for cell in sorted(table.cells, key=lambda c: (c.row, c.bbox[0])):
+                key = _strip_row(ti, cell, self.settings.ocr)
                 for box in cell.text_lines:
                     owners.append(cell.bbox)
+                    rows.append(key)
                     # A little room around the line, kept inside the cell's
                     # ruling lines; trim_to_ink then cuts to the ink plus its
                     # own margin and paints border remnants out.
                     crop = _crop(page.image, _grow(box, margin, cell.bbox))
                     crops.append(ocr.trim_to_ink(crop, self.settings.ocr))
         lines: dict[Box, list[ocr.Recognition]] = defaultdict(list)
-        for owner, result in zip(owners, self.engine.recognize(crops)):
+        for owner, result in zip(owners, ocr.recognize_rows(self.engine.recognizer, crops, rows)):
             lines[owner].append(result)
         timer.add("ocr", t)
         return {
@@ -253,6 +260,18 @@ class Pipeline:
 def _has_title(lines: Sequence[ocr.TextLine]) -> bool:
     """Stop reading free text once it holds what ``extract_meta`` needs."""
     return mapping.has_title([line.text for line in lines])
+
+
+def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple[int, int] | None:
+    """Strip key of a cell's crop: its table and row; None keeps it off strips.
+
+    Only single-line cells go on strips (the lines of a multi-line cell are
+    joined in order afterwards), and, with ``strip_skip_first_column``, not the
+    row labels of the first column.
+    """
+    if len(cell.text_lines) != 1 or (settings.strip_skip_first_column and cell.col == 0):
+        return None
+    return (table_index, cell.row)
 
 
 def _crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

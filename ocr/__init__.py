@@ -4,6 +4,8 @@ Public API::
 
     engine = OcrEngine(OcrSettings())                 # once per pipeline
     recs = engine.recognizer.recognize([trim_to_ink(c) for c in cell_crops])
+    recs = recognize_rows(engine.recognizer, crops, row_keys)  # short crops of a row
+                                                       # read as one line (ocr.strips)
     lines = read_text(page_image, mask, engine=engine) # free text, reading order
     flip = is_upside_down(line_crops(page_image, engine=engine), engine=engine)
 
@@ -35,6 +37,7 @@ __all__ = [
     "read_text",
     "line_crops",
     "recognize",
+    "recognize_rows",
     "trim_to_ink",
     "ink_box",
     "to_bgr",
@@ -48,6 +51,7 @@ _LAZY = {
     "Detector": ("detect", "Detector"),
     "Classifier": ("classify", "Classifier"),
     "read_text": ("detect", "read_text"),
+    "recognize_rows": ("strips", "recognize_rows"),
     "line_crops": ("detect", "line_crops"),
 }
 

@@ -11,7 +11,7 @@ smaller minimum width saves and costs).
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import cv2
 import numpy as np
@@ -45,11 +45,12 @@ class CtcDecoder:
         for g, members in enumerate(self._groups):
             self._group_of[members] = g
 
-    def __call__(self, probs: np.ndarray) -> list[Recognition]:
-        """probs : (N, T, C) float32 softmax output -> N recognitions.
+    def best_path(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(N, T, C) softmax output -> (N, T) argmax class and its score.
 
-        ``confidence`` is the mean probability of the kept characters (of
-        their look-alike group where they have one), 0 for an empty text.
+        The score is the argmax probability, or the summed probability of its
+        look-alike group where it has one. Class 0 is the CTC blank; map a
+        class to its character with ``characters``.
         """
         idx = probs.argmax(axis=2)
         prob = probs.max(axis=2)
@@ -58,6 +59,15 @@ class CtcDecoder:
             gid = self._group_of[idx]
             grouped = np.take_along_axis(group_prob, np.maximum(gid, 0)[:, :, None], axis=2)[:, :, 0]
             prob = np.where(gid >= 0, grouped, prob)
+        return idx, prob
+
+    def __call__(self, probs: np.ndarray) -> list[Recognition]:
+        """probs : (N, T, C) float32 softmax output -> N recognitions.
+
+        ``confidence`` is the mean probability of the kept characters (of
+        their look-alike group where they have one), 0 for an empty text.
+        """
+        idx, prob = self.best_path(probs)
         keep = idx != 0
         keep[:, 1:] &= idx[:, 1:] != idx[:, :-1]
         out = []
@@ -107,23 +117,65 @@ class Recognizer:
         """
         images = [np.zeros((0, 0, 3), np.uint8) if c is None else to_bgr(c) for c in crops]
         results = [Recognition("", 0.0)] * len(images)
-        valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
-        if not valid:
-            return results
-        ratios = np.array([images[i].shape[1] / images[i].shape[0] for i in valid])
-        order = [valid[j] for j in np.argsort(ratios, kind="stable")]
-        s = self.settings
-        bs = s.rec_batch_size
-        for start in range(0, len(order), bs):
-            batch_ids = order[start : start + bs]
-            max_ratio = max(
-                s.rec_image_width / s.rec_image_height,
-                *(images[i].shape[1] / images[i].shape[0] for i in batch_ids),
-            )
-            batch = np.stack([self._resize_norm(images[i], max_ratio) for i in batch_ids])
-            for i, rec in zip(batch_ids, self.decode(self.model(batch))):
+        for batch_ids, probs, _ in self.forward(images):
+            for i, rec in zip(batch_ids, self.decode(probs)):
                 results[i] = rec
         return results
+
+    def forward(self, images: Sequence[np.ndarray], pad_ratios: Sequence[float] | None = None
+                ) -> Iterator[tuple[list[int], np.ndarray, int]]:
+        """Run the model on BGR line images, batched as :meth:`recognize` does.
+
+        Yields ``(ids, probs, width)`` per batch: the indices into ``images``
+        of the batch, the (len(ids), T, C) softmax output and the input width W
+        in px. Empty images are skipped. Every image of a batch is padded on
+        the right to the batch width W (at least ``rec_image_width`` at
+        ``rec_image_height``); each of the T time steps covers W / T input
+        columns.
+
+        pad_ratios : optional width/height each image is padded to at least;
+            images are then batched only with images of the same pad ratio,
+            so each is read exactly as in a batch of that width.
+        """
+        valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
+        if not valid:
+            return
+        s = self.settings
+        floor = s.rec_image_width / s.rec_image_height
+        ratios = np.array([images[i].shape[1] / images[i].shape[0] for i in valid])
+        if pad_ratios is None:
+            order = [valid[j] for j in np.argsort(ratios, kind="stable")]
+            batches = [order[k : k + s.rec_batch_size] for k in range(0, len(order), s.rec_batch_size)]
+        else:
+            pads = np.maximum(np.array([pad_ratios[i] for i in valid], np.float64), ratios)
+            order = np.lexsort((ratios, pads))
+            batches, start = [], 0
+            for k in range(1, len(order) + 1):
+                if k == len(order) or pads[order[k]] != pads[order[start]] or k - start == s.rec_batch_size:
+                    batches.append([valid[j] for j in order[start:k]])
+                    start = k
+        for batch_ids in batches:
+            max_ratio = max(floor, *(images[i].shape[1] / images[i].shape[0] for i in batch_ids))
+            if pad_ratios is not None:
+                max_ratio = max(max_ratio, *(pad_ratios[i] for i in batch_ids))
+            batch = np.stack([self._resize_norm(images[i], max_ratio) for i in batch_ids])
+            yield batch_ids, self.model(batch), batch.shape[3]
+
+    def batch_ratios(self, images: Sequence[np.ndarray]) -> list[float]:
+        """The padded width/height each image gets in :meth:`recognize` of all
+        ``images`` (0 for empty ones): the widest of its batch, at least
+        ``rec_image_width / rec_image_height``."""
+        s = self.settings
+        out = [0.0] * len(images)
+        valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
+        ratios = {i: images[i].shape[1] / images[i].shape[0] for i in valid}
+        order = sorted(valid, key=lambda i: ratios[i])  # stable, as in forward
+        for k in range(0, len(order), s.rec_batch_size):
+            ids = order[k : k + s.rec_batch_size]
+            r = max(s.rec_image_width / s.rec_image_height, *(ratios[i] for i in ids))
+            for i in ids:
+                out[i] = r
+        return out
 
     __call__ = recognize
 

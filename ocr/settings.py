@@ -62,6 +62,54 @@ class OcrSettings(BaseModel):
         "character of a group is scored with the summed probability of its group "
         "(a lone '0' splits its mass between '0' and 'O'). The text stays the argmax.",
     )
+    # --- strips: short table crops read side by side (ocr.strips) ----------
+    strips: bool = Field(
+        True,
+        description="Recognise the short single-line cell crops of a table row as one "
+        "text line (ocr.recognize_rows) and split the characters back by x position; "
+        "off reads every crop alone.",
+    )
+    strip_max_aspect: float = Field(
+        3.5, gt=0.0, le=50.0,
+        description="Only trimmed crops with width/height at most this go on strips "
+        "(numbers, short words); wider crops (labels) are read alone.",
+    )
+    strip_min_height_frac: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="Crops lower than this fraction of the median strip-candidate "
+        "height (a lone '-' or '—', scaled up into a bar) are read alone.",
+    )
+    strip_gap: float = Field(
+        0.0, ge=0.0, le=4.0,
+        description="Blank (paper colour) between crops on a strip, as a fraction of "
+        "rec_image_height; comes on top of the crops' own margins (crop_margin).",
+    )
+    strip_max_crops: int = Field(
+        8, ge=2, le=64, description="At most this many crops per strip."
+    )
+    strip_max_width: int = Field(
+        1280, ge=64, le=8192,
+        description="Strips are at most this many px wide at rec_image_height; longer "
+        "rows are split.",
+    )
+    strip_pack_rows: bool = Field(
+        False,
+        description="Let crops of consecutive rows share a strip (fewer, fuller strips); "
+        "off keeps one table row per strip.",
+    )
+    strip_skip_first_column: bool = Field(
+        True,
+        description="Keep the crops of a table's first column (row labels: 一、, 其他, "
+        "总计) off strips; they would mostly be read again alone (strip_accept_chars).",
+    )
+    strip_accept_chars: str | None = Field(
+        "0123456789０１２３４５６７８９OoＯ〇.,．，-－—–−/／%％+＋万元无",
+        description="A strip member whose text holds any other character (a label "
+        "such as 规章 or （七）总计, whose brackets and strokes read differently next "
+        "to other crops), or no character at all, is read again alone; the numbers "
+        "and the '无' / '—' / '/' placeholders of value cells keep their strip "
+        "reading. None keeps every strip reading (an empty one with confidence 0).",
+    )
     min_text_score: float = Field(
         0.5, ge=0.0, le=1.0,
         description="read_text drops detected lines whose recognition confidence "

@@ -1,0 +1,129 @@
+"""Strips (short cell crops of a table row read as one line) on real sample crops.
+
+Real models, no mocks: every value cell of s01 page 2 and of s12 (full-width
+digits, '/', '—', '无' cells) must read via ``ocr.recognize_rows`` as it reads
+crop by crop, and far fewer model inputs must be needed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import layout
+import ocr
+from govreport.pipeline import MM_PER_INCH, _crop, _grow, _strip_row
+from govreport.settings import Settings
+from ocr.engine import OcrEngine
+from ocr.strips import build_strips, split_strip, strip_candidates
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+# What a value cell holds: a number (half- or full-width, maybe 万元), or a
+# placeholder for none.
+VALUE = re.compile(r"^(-?[0-9][0-9.,]*(万元)?|[/—–\-]+|无)$")
+
+
+def _fold(text: str) -> str:
+    """NFKC without spaces, look-alikes of zero as 0: what mapping parses."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"(?<![^\d.,\-])[Oo〇](?![^\d.,])", "0", text)
+
+
+def _page_crops(settings: Settings, name: str, pages: set[int] | None = None):
+    """(crops, row keys) of every cell text line, prepared as the pipeline does."""
+    path = SAMPLES / f"{name}.pdf"
+    if not path.exists():
+        pytest.skip(f"{path.name} not generated yet")
+    cfg = settings.layout
+    out = []
+    with layout.open_document(path, cfg.raster) as document:
+        for raw in document:
+            if pages is not None and raw.number not in pages:
+                continue
+            page = layout.orient_page(raw, cfg.orient, cfg.binarize)
+            found = layout.analyse_page(page, cfg)
+            margin = round(settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
+            crops, rows = [], []
+            for ti, table in enumerate(found.tables):
+                for cell in sorted(table.cells, key=lambda c: (c.row, c.bbox[0])):
+                    key = _strip_row(ti, cell, settings.ocr)
+                    for box in cell.text_lines:
+                        crops.append(ocr.trim_to_ink(_crop(page.image, _grow(box, margin, cell.bbox)), settings.ocr))
+                        rows.append(key)
+            out.append((crops, rows))
+    return out
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return OcrEngine(Settings().ocr)
+
+
+@pytest.mark.parametrize("name, pages", [("s01_jishishan_2021", {2}), ("s12_fullwidth_2022", None)])
+def test_value_cells_read_the_same_on_strips(engine, name, pages):
+    settings = Settings()
+    assert settings.ocr.strips
+    n_values = n_strip = 0
+    for crops, rows in _page_crops(settings, name, pages):
+        single = engine.recognize(crops)
+        strip = ocr.recognize_rows(engine.recognizer, crops, rows)
+        images = [ocr.to_bgr(c) if c is not None else np.zeros((0, 0, 3), np.uint8) for c in crops]
+        on_strip = strip_candidates(images, rows, settings.ocr)
+        for i, (a, b) in enumerate(zip(single, strip)):
+            if not VALUE.match(_fold(a.text)):
+                continue
+            n_values += 1
+            n_strip += bool(on_strip[i])
+            assert _fold(b.text) == _fold(a.text), (i, a, b)
+            assert b.confidence > 0.5, (i, a, b)
+    assert n_values > 60
+    assert n_strip > 0.8 * n_values  # most values really went on strips
+
+
+def test_strips_need_few_model_inputs(engine):
+    settings = Settings()
+    (crops, rows), = _page_crops(settings, "s01_jishishan_2021", {2})
+    images = [ocr.to_bgr(c) for c in crops if c is not None]
+    keys = [k for c, k in zip(crops, rows) if c is not None]
+    on_strip = strip_candidates(images, keys, settings.ocr)
+    assert on_strip.sum() > 100
+    ids = np.flatnonzero(on_strip)
+    groups: dict = {}
+    for i in ids:
+        groups.setdefault(keys[i], []).append(int(i))
+    # One strip per row at most max_crops long: inputs grow with rows, not cells.
+    n_strips = sum(-(-len(g) // settings.ocr.strip_max_crops) for g in groups.values())
+    assert n_strips < on_strip.sum() / 4
+
+
+def test_character_positions_split_a_strip(engine):
+    """A synthetic strip of three real crops: characters go back to their crops,
+    a repeated character across a boundary stays two characters, and an empty
+    member gets confidence 0."""
+    settings = Settings()
+    crops = [c for page_crops, _ in _page_crops(settings, "s04_huangzhong_2023") for c in page_crops]
+    single = engine.recognize(crops)
+    zeros = [i for i, r in enumerate(single) if r.text == "0" and crops[i] is not None]
+    other = [i for i, r in enumerate(single) if re.fullmatch(r"[1-9][0-9.]*", r.text)]
+    assert len(zeros) >= 2 and other
+    images = [ocr.to_bgr(crops[i]) for i in (zeros[0], zeros[1], other[0])]
+    blank = np.full_like(images[0], int(np.median(images[0])))
+    images.append(blank)
+    strip, = build_strips(images, [[0, 1, 2, 3]], settings.ocr)
+    (ids, probs, width), = engine.recognizer.forward([strip.image])
+    recs = split_strip(engine.recognizer.decode, probs[0], width, strip)
+    assert [_fold(r.text) for r in recs[:3]] == ["0", "0", single[other[0]].text]
+    assert recs[3].text == "" and recs[3].confidence == 0.0
+
+
+def test_switch_off_is_crop_by_crop(engine):
+    settings = Settings()
+    (crops, rows), = _page_crops(settings, "s01_jishishan_2021", {2})
+    off = settings.ocr.model_copy(update={"strips": False})
+    assert ocr.recognize_rows(engine.recognizer, crops[:20], rows[:20], off) == engine.recognize(crops[:20])
+    with pytest.raises(ValueError):
+        ocr.recognize_rows(engine.recognizer, crops[:3], rows[:2])
