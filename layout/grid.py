@@ -344,7 +344,9 @@ def _drawn(crop: np.ndarray, lines: np.ndarray, bounds: np.ndarray, band: int, e
 
 
 def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.ndarray,
-                     col_edges: np.ndarray, dpi: float, settings: GridSettings) -> tuple[np.ndarray, np.ndarray]:
+                     col_edges: np.ndarray, dpi: float, settings: GridSettings,
+                     h_long: np.ndarray | None = None,
+                     v_long: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which grid segments carry ruling ink.
 
     For every line offset within ±``band_mm`` of each edge the mask row
@@ -360,6 +362,12 @@ def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.n
     dpi : float
     settings : GridSettings
         Uses ``band_mm``, ``segment_end_zone_mm``, ``segment_coverage``.
+    h_long, v_long : (H, W) uint8 ndarray, optional
+        Long-line masks (:class:`layout.lines.Lines`). The crossing lines are
+        taken out of the other direction's ruling mask first: a thick (bold)
+        crossing line survives the short opening along the segment and would
+        otherwise count as ruling ink in its end zone and towards its
+        coverage, so text strokes under a bold frame pass for a line.
 
     Returns
     -------
@@ -377,8 +385,14 @@ def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.n
     cols = np.clip(col_edges - x0, 0, x1 - x0 - 1)
     # a 3-px dilation across the line absorbs a 1-px wobble of a scanned line
     wobble = np.ones((3, 1), np.uint8)
-    h_crop = cv2.dilate(h_ruling[y0:y1, x0:x1], wobble)
-    v_crop = cv2.dilate(v_ruling[y0:y1, x0:x1], wobble.T)
+    h_crop, v_crop = h_ruling[y0:y1, x0:x1], v_ruling[y0:y1, x0:x1]
+    # crossing lines (widened by the 1-px fringe a resampling leaves) are not ruling ink here
+    if v_long is not None:
+        h_crop = cv2.subtract(h_crop, cv2.dilate(v_long[y0:y1, x0:x1], wobble.T))
+    if h_long is not None:
+        v_crop = cv2.subtract(v_crop, cv2.dilate(h_long[y0:y1, x0:x1], wobble))
+    h_crop = cv2.dilate(h_crop, wobble)
+    v_crop = cv2.dilate(v_crop, wobble.T)
     cover = settings.segment_coverage
     h_present = _drawn(h_crop, rows, cols, band, zone, cover)
     v_present = _drawn(np.ascontiguousarray(v_crop.T), cols, rows, band, zone, cover).T
@@ -605,14 +619,16 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
         n_rows, n_cols = len(rows) - 1, len(cols) - 1
         if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
             continue
-        h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings)
+        h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings,
+                                                    lines.h_long, lines.v_long)
         # an edge with no drawn segment along it separates nothing: drop it
         keep_r, keep_c = h_present.any(axis=1), v_present.any(axis=0)
         if not (keep_r.all() and keep_c.all()):
             rows, cols = rows[keep_r], cols[keep_c]
             if len(rows) < 2 or len(cols) < 2:
                 continue
-            h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings)
+            h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings,
+                                                    lines.h_long, lines.v_long)
         n_rows, n_cols = len(rows) - 1, len(cols) - 1
         if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
             continue

@@ -60,9 +60,9 @@ def line_masks(mask: np.ndarray, dpi: float, settings: LineSettings,
     vertical : bool
         Direction of the lines sought.
     faint : (H, W) uint8 ndarray, optional
-        Faint ink missing from `mask` (255 = ink). Its runs of at least
-        ``faint_stroke_mm`` along the direction (faded ruling, not the halo
-        of text strokes) are added to `mask` first.
+        Faint ink missing from `mask` (255 = ink). Runs of ink or faint ink
+        at least ``faint_stroke_mm`` long along the direction (faded ruling,
+        not the halo of text strokes) are added to `mask` first.
 
     Returns
     -------
@@ -79,9 +79,15 @@ def line_masks(mask: np.ndarray, dpi: float, settings: LineSettings,
     length = max(stroke + 1, round(mm_to_px(settings.min_line_mm, dpi)))
     closing = _kernel(gap, vertical)
     if faint is not None:
-        run = max(2, round(mm_to_px(settings.faint_stroke_mm, dpi)))
-        mask = cv2.max(mask, cv2.morphologyEx(faint, cv2.MORPH_OPEN, _kernel(run, vertical)))
-    ruling = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(short, vertical)),
+        # the run is measured on ink and faint ink together: a faded line that a
+        # resampling (deskew) or uneven fading leaves partly above and partly
+        # below the text threshold is one run, not pieces too short to count
+        run = _kernel(max(2, round(mm_to_px(settings.faint_stroke_mm, dpi))), vertical)
+        ruling_ink = cv2.max(mask, cv2.morphologyEx(cv2.max(mask, faint), cv2.MORPH_OPEN, run))
+        mask = cv2.max(mask, cv2.morphologyEx(faint, cv2.MORPH_OPEN, run))
+    else:
+        ruling_ink = mask
+    ruling = cv2.morphologyEx(cv2.morphologyEx(ruling_ink, cv2.MORPH_OPEN, _kernel(short, vertical)),
                               cv2.MORPH_CLOSE, closing)
     long = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(stroke, vertical)),
                             cv2.MORPH_CLOSE, closing)

@@ -146,14 +146,51 @@ def _without_rulings(mask: np.ndarray, dpi: float, settings: OrientSettings) -> 
     return cv2.subtract(mask, cv2.max(h, v))
 
 
+def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray, pad: float,
+                       n_bins: int) -> np.ndarray:
+    """Sum of squared row counts of the ink projected at each angle.
+
+    Every pixel is split between the two rows nearest to its projected
+    position ``y − x·tan θ`` (linear binning), so the score changes smoothly
+    with θ and does not depend on where the bin boundaries fall: with plain
+    rounding, all angles that move no pixel across a boundary score the same
+    and the pick among them depends on the bin offset (i.e. on the search
+    range).
+    """
+    out = np.empty(angles.size)
+    for i, t in enumerate(np.tan(np.radians(angles))):
+        pos = ys - xs * t + pad
+        lo = np.floor(pos)
+        frac = pos - lo
+        lo = lo.astype(np.int64)
+        counts = (np.bincount(lo, 1.0 - frac, minlength=n_bins)
+                  + np.bincount(lo + 1, frac, minlength=n_bins))
+        out[i] = np.dot(counts, counts)
+    return out
+
+
+def _peak(angles: np.ndarray, scores: np.ndarray) -> float:
+    """Angle of the highest score; the middle of a run of (numerically) equal best scores."""
+    i = int(np.argmax(scores))
+    tie = scores >= scores[i] - 1e-9 * max(abs(float(scores[i])), 1.0)
+    lo = hi = i
+    while lo > 0 and tie[lo - 1]:
+        lo -= 1
+    while hi + 1 < scores.size and tie[hi + 1]:
+        hi += 1
+    return float(angles[lo:hi + 1].mean())
+
+
 def estimate_skew(mask: np.ndarray, max_degrees: float, step_degrees: float) -> float:
     """Skew angle maximising the sharpness of the row projection profile.
 
     For every candidate angle θ the ink pixels are projected on
-    ``y' = y − x·tan θ`` and the sum of squared row counts is taken; ruling
-    lines and text lines make it peak when they are level. All ink pixels are
-    projected with one ``np.bincount`` per angle; the best coarse angle is
-    refined on a grid ten times finer around it.
+    ``y' = y − x·tan θ`` (x from the image centre; each pixel shared by the
+    two nearest rows, see :func:`_profile_sharpness`) and the sum of squared
+    row counts is taken; ruling lines and text lines make it peak when they
+    are level. The best angle of a coarse grid (which always contains 0) is
+    refined on a grid ten times finer around it. The result for a given page
+    does not depend on `max_degrees` as long as the true skew lies inside it.
 
     Parameters
     ----------
@@ -173,26 +210,20 @@ def estimate_skew(mask: np.ndarray, max_degrees: float, step_degrees: float) -> 
     ys, xs = np.nonzero(mask)
     if ys.size == 0:
         return 0.0
-    xs = xs.astype(np.float64) - mask.shape[1] / 2.0
+    xs = xs.astype(np.float64) - (mask.shape[1] - 1) / 2.0
     ys = ys.astype(np.float64)
-    pad = float(np.abs(xs).max() * np.tan(np.radians(max_degrees)) + 1.0)
+    # an integer offset: at θ = 0 every pixel falls on exactly one row
+    pad = float(np.ceil(np.abs(xs).max() * np.tan(np.radians(max_degrees))) + 1.0)
     n_bins = int(mask.shape[0] + 2 * pad + 2)
-
-    def score(angles: np.ndarray) -> np.ndarray:
-        out = np.empty(angles.size)
-        for i, t in enumerate(np.tan(np.radians(angles))):
-            rows = (ys - xs * t + pad).astype(np.int64)
-            counts = np.bincount(rows, minlength=n_bins).astype(np.float64)
-            out[i] = np.dot(counts, counts)
-        return out
-
-    coarse = np.arange(-max_degrees, max_degrees + step_degrees / 2, step_degrees)
-    best = float(coarse[np.argmax(score(coarse))])
-    fine = np.arange(best - step_degrees, best + step_degrees * 1.05, step_degrees / 10)
+    # symmetric grids built from integer multiples, so 0 is exactly on them
+    k = int(np.floor(max_degrees / step_degrees + 1e-9))
+    coarse = np.arange(-k, k + 1) * step_degrees
+    best = _peak(coarse, _profile_sharpness(ys, xs, coarse, pad, n_bins))
+    fine = best + np.arange(-10, 11) * (step_degrees / 10)
     fine = fine[np.abs(fine) <= max_degrees + 1e-9]
-    slope_degrees = float(fine[np.argmax(score(fine))])
+    slope_degrees = _peak(fine, _profile_sharpness(ys, xs, fine, pad, n_bins))
     # Lines with image slope tan θ (y down) are levelled by an OpenCV rotation of +θ.
-    return slope_degrees
+    return round(slope_degrees, 6)
 
 
 def orient_image(image: np.ndarray, dpi: float, settings: OrientSettings,
