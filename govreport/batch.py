@@ -62,10 +62,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from models import Report
-from models.document import Source
 
-from .pipeline import file_sha256
+from .pipeline import error_report_for, file_sha256
 from .settings import Settings
 
 __all__ = [
@@ -430,15 +428,6 @@ class BatchSummary:
 # Worker side (runs in the child processes)
 
 
-def _error_report(path: Path, message: str) -> Report:
-    """A report that only says why ``path`` could not be read."""
-    try:
-        sha = file_sha256(path)
-    except Exception:  # the file may be gone or unreadable: that is the error
-        sha = ""
-    return Report(source=Source(path=str(path), sha256=sha, pages=0), error=message)
-
-
 def _describe(exc: BaseException) -> str:
     """Words a user understands for an error the pipeline did not catch itself."""
     if isinstance(exc, FileNotFoundError):
@@ -472,7 +461,7 @@ def _extract_one(pipeline: Any, path: Path, output: Path) -> dict[str, Any]:
     try:
         report = pipeline.extract_safe(path)
     except Exception as exc:  # a bug must cost this file, not the batch
-        report = _error_report(path, _describe(exc))
+        report = error_report_for(path, _describe(exc))
     write_atomic(output, report.to_json().encode("utf-8"))
     return {
         "error": report.error,
@@ -613,7 +602,7 @@ def _write_failure(unit: Unit, out_dir: Path, message: str) -> None:
     """Write the error output of a report whose worker could not finish it."""
     try:
         write_atomic(out_dir / unit.output_file,
-                     _error_report(unit.path, message).to_json().encode("utf-8"))
+                     error_report_for(unit.path, message).to_json().encode("utf-8"))
     except OSError:
         pass  # the failure is in summary.json all the same
 

@@ -23,7 +23,6 @@ PDF is streamed page by page:
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import time
 from collections import defaultdict
@@ -68,6 +67,19 @@ def file_sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
+
+
+def error_report_for(path: Path, message: str) -> models.Report:
+    """The output of a file that could not be read: ``error`` set, no fields.
+
+    The sha256 is kept when the file can still be hashed, so a rerun can tell
+    it is the same file; a file that is gone or unreadable gets "".
+    """
+    try:
+        sha = file_sha256(path)
+    except OSError:
+        sha = ""
+    return models.error_report(models.Source(path=str(path), sha256=sha, pages=0), message)
 
 
 class Pipeline:
@@ -155,13 +167,7 @@ class Pipeline:
             message = str(exc)
         except MemoryError:
             message = f"{path.name}: ran out of memory reading this file"
-        try:
-            sha = file_sha256(path)
-        except OSError:
-            sha = ""
-        return models.Report(
-            source=models.Source(path=str(path), sha256=sha, pages=0), error=message
-        )
+        return error_report_for(path, message)
 
     # -- stages -------------------------------------------------------------
     def _upright_pages(self, document: layout.Document, timer: _Timer) -> Iterable[Page]:

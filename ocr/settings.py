@@ -92,11 +92,6 @@ class OcrSettings(BaseModel):
         description="Strips are at most this many px wide at rec_image_height; longer "
         "rows are split.",
     )
-    strip_pack_rows: bool = Field(
-        False,
-        description="Let crops of consecutive rows share a strip (fewer, fuller strips); "
-        "off keeps one table row per strip.",
-    )
     strip_skip_first_column: bool = Field(
         True,
         description="Keep the crops of a table's first column (row labels: 一、, 其他, "

@@ -90,7 +90,7 @@ def _chunks(ids: Sequence[int], rows: Sequence[Hashable | None], widths: np.ndar
             len(current) >= settings.strip_max_crops
             or width + gap + widths[i] > settings.strip_max_width
         )
-        if current and (too_long or (new_row and not settings.strip_pack_rows)):
+        if current and (too_long or new_row):  # one table row per strip
             out.append(current)
             current, width = [], 0.0
         width += (gap if current else 0.0) + widths[i]
