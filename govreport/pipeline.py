@@ -175,7 +175,7 @@ class Pipeline:
         cfg = self.settings.layout
         t = time.perf_counter()
         for raw in document:
-            page = layout.orient_page(raw, cfg.orient, cfg.binarize)
+            page = layout.orient_page(raw, cfg.orient, cfg.binarize, cfg.edges)
             timer.add("rasterise", t)
             yield page
             t = time.perf_counter()
@@ -196,7 +196,7 @@ class Pipeline:
             page = layout.flip_page(page)
             found = layout.analyse_page(page, self.settings.layout)
             timer.add("lines_grid", t)
-        return page, found
+        return found.page, found  # rectified when the page was warped
 
     def _read_cells(self, page: Page, tables: Sequence[Table], timer: _Timer) -> dict[Box, ocr.Recognition]:
         """Recognise every text line of every non-empty cell of a page, in one batch.
@@ -307,7 +307,9 @@ def _grow(box: tuple[int, int, int, int], margin: int,
 def _page_info(page: Page) -> models.PageInfo:
     return models.PageInfo(number=page.number, width=page.width, height=page.height,
                            dpi=round(float(page.dpi), 2), rotation=page.rotation,
-                           skew_degrees=round(float(page.skew_degrees), 3))
+                           skew_degrees=round(float(page.skew_degrees), 3),
+                           homography=[[round(v, 8) for v in row] for row in page.homography]
+                           if page.homography else None)
 
 
 def extract(path: str | Path, settings: SettingsSource = None) -> models.Report:

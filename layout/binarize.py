@@ -1,12 +1,14 @@
 """Grayscale without red seals, then an adaptive threshold scaled to the dpi."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import cv2
 import numpy as np
 
 from .settings import BinarizeSettings, mm_to_px, odd_px
 
-__all__ = ["to_gray", "binarize", "ink_masks", "paper_mask"]
+__all__ = ["to_gray", "binarize", "ink_masks", "paper_level", "directional_faint", "InkMasks"]
 
 
 def to_gray(image: np.ndarray, red_gain: float, red_channel_lift: float = 0.5) -> np.ndarray:
@@ -79,31 +81,24 @@ def binarize(image: np.ndarray, dpi: float, settings: BinarizeSettings) -> np.nd
     return _threshold(_smoothed_gray(image, dpi, settings), dpi, settings)
 
 
-def paper_mask(gray: np.ndarray, ink: np.ndarray, dpi: float, block_mm: float, offset: float) -> np.ndarray:
-    """Pixels darker than the local *paper* level, ink left out of the mean.
-
-    The plain local mean is pulled down by dense text and lines around a
-    pixel, so a faint (faded) ruling line next to dark text stays under the
-    threshold of :func:`binarize`. Here the mean over a ``block_mm`` window
-    counts only pixels that `ink` marks as paper (a normalised box filter);
-    a window holding no paper at all marks nothing.
+def paper_level(gray: np.ndarray, ink: np.ndarray, dpi: float, block_mm: float) -> np.ndarray:
+    """Local paper grey level: the mean of the non-ink pixels in a window.
 
     Parameters
     ----------
     gray : (H, W) uint8 ndarray
         Smoothed gray page, 0 black … 255 white.
     ink : (H, W) uint8 ndarray
-        First ink mask (255 = ink) whose pixels are left out of the mean.
+        Ink mask (255 = ink) whose pixels are left out of the mean.
     dpi : float
     block_mm : float
         Side of the averaging window, mm.
-    offset : float
-        Gray levels below the paper level at which a pixel is ink.
 
     Returns
     -------
-    (H, W) uint8 ndarray
-        255 = darker than the local paper level by more than `offset`.
+    (H, W) float32 ndarray
+        Grey level of the paper around each pixel; the pixel's own grey level
+        where the window holds no paper at all.
     """
     block = odd_px(block_mm, dpi)
     paper = (ink == 0).astype(np.float32)
@@ -111,27 +106,93 @@ def paper_mask(gray: np.ndarray, ink: np.ndarray, dpi: float, block_mm: float, o
     total = cv2.boxFilter(cv2.multiply(g, paper), -1, (block, block), normalize=False,
                           borderType=cv2.BORDER_REFLECT)
     count = cv2.boxFilter(paper, -1, (block, block), normalize=False, borderType=cv2.BORDER_REFLECT)
-    # g < total / count - offset, without the division; count 0 (all ink) marks nothing
-    return cv2.compare(cv2.multiply(g, count), cv2.scaleAdd(count, -float(offset), total), cv2.CMP_LT)
+    return np.where(count > 0.5, total / np.maximum(count, 1.0), g)
 
 
-def ink_masks(image: np.ndarray, dpi: float, settings: BinarizeSettings) -> tuple[np.ndarray, np.ndarray]:
-    """The ink mask of :func:`binarize` and the faint ink it misses.
+def directional_faint(gray: np.ndarray, paper: np.ndarray, dpi: float, along_mm: float,
+                      offset: float, cap: float, vertical: bool) -> np.ndarray:
+    """Faint ink of thin lines along one direction, from darkness summed along it.
+
+    A faded ruling line is a weak signal at each pixel but a steady one along
+    its length, while scan noise averages out: the darkness below the local
+    paper level is averaged over ``along_mm`` along the direction before it
+    is compared with `offset`. Text strokes pass too (they are dark); line
+    detection keeps only long runs.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 ndarray
+        Smoothed gray page.
+    paper : (H, W) float32 ndarray
+        Local paper level (:func:`paper_level`).
+    dpi : float
+    along_mm : float
+        Length of the averaging window along the direction, mm.
+    offset : float
+        Mean darkness (grey levels below the paper) at which a pixel is line ink.
+    cap : float
+        Darkness is clipped at this many grey levels before averaging, so a
+        dark crossing line or text stroke (already in the ink mask) does not
+        smear a band of "faint ink" along the direction around itself.
+    vertical : bool
+        Direction of the lines sought.
 
     Returns
     -------
-    mask : (H, W) uint8 ndarray
-        As :func:`binarize` (255 = ink).
-    faint : (H, W) uint8 ndarray
-        255 where a pixel is not in `mask` but is darker than the local paper
-        level by more than ``ruling_offset`` (:func:`paper_mask`): faded gray
-        ruling beside dense text, also the halo of text strokes. Line
-        detection keeps only its long runs (:func:`layout.lines.detect_lines`);
-        all zero when ``ruling_offset`` is 0.
+    (H, W) uint8 ndarray
+        255 = faint line ink.
+    """
+    dark = np.clip(paper - gray.astype(np.float32), 0.0, float(cap))
+    k = max(1, round(mm_to_px(along_mm, dpi)))
+    mean = cv2.blur(dark, (1, k) if vertical else (k, 1), borderType=cv2.BORDER_REFLECT)
+    return cv2.compare(mean, float(offset), cv2.CMP_GT)
+
+
+@dataclass(frozen=True)
+class InkMasks:
+    """Ink of one page for table finding, px at the page dpi (255 = ink).
+
+    ink : (H, W) uint8 — the text-level ink mask of :func:`binarize`.
+    faint_h, faint_v : (H, W) uint8 — faint ink missing from `ink` that may be
+        a faded horizontal / vertical ruling line (see :func:`ink_masks`).
+    dark : (H, W) uint8 — grey levels below the local paper level, clipped at
+        ``faint_dark_cap``: the evidence a faded line leaves, summed along a
+        grid segment by :mod:`layout.presence`.
+    """
+
+    ink: np.ndarray = field(repr=False)
+    faint_h: np.ndarray = field(repr=False)
+    faint_v: np.ndarray = field(repr=False)
+    dark: np.ndarray = field(repr=False)
+
+
+def ink_masks(image: np.ndarray, dpi: float, settings: BinarizeSettings) -> InkMasks:
+    """The ink mask of :func:`binarize` and, per direction, the faint ink it misses.
+
+    Faint ink is darker than the local paper level (the mean of the non-ink
+    pixels around it, :func:`paper_level`) by more than ``ruling_offset``
+    at the pixel, or by more than ``line_offset`` on average over
+    ``line_evidence_mm`` along the direction (:func:`directional_faint`): a
+    faded line beside dense text, or one so faint that only its length
+    gives it away. It also holds the halo of text strokes; line detection
+    keeps only its long runs (:func:`layout.lines.detect_lines`). All zero
+    when ``ruling_offset`` is 0.
     """
     gray = _smoothed_gray(image, dpi, settings)
     mask = _threshold(gray, dpi, settings)
     if settings.ruling_offset <= 0:
-        return mask, np.zeros_like(mask)
-    faint = paper_mask(gray, mask, dpi, settings.block_mm, settings.ruling_offset)
-    return mask, cv2.bitwise_and(faint, cv2.bitwise_not(mask))
+        zero = np.zeros_like(mask)
+        return InkMasks(mask, zero, zero, zero)
+    paper = paper_level(gray, mask, dpi, settings.block_mm)
+    pixel = cv2.compare(gray.astype(np.float32), paper - float(settings.ruling_offset), cv2.CMP_LT)
+    # the halo of ink is not faint ink: without this a column of characters
+    # smears into a bar and a line beside text swells into it
+    clear = 2 * max(1, round(mm_to_px(settings.faint_clear_mm, dpi))) + 1
+    not_ink = cv2.bitwise_not(cv2.dilate(mask, np.ones((clear, clear), np.uint8)))
+    faint = []
+    for vertical in (False, True):
+        along = directional_faint(gray, paper, dpi, settings.line_evidence_mm, settings.line_offset,
+                                  settings.faint_dark_cap, vertical)
+        faint.append(cv2.bitwise_and(cv2.max(pixel, along), not_ink))
+    dark = np.clip(paper - gray.astype(np.float32), 0.0, settings.faint_dark_cap).astype(np.uint8)
+    return InkMasks(mask, faint[0], faint[1], dark)

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .lines import Lines
+from .alignment import split_by_text
+from .lines import Lines, paint_segments
+from .merge import complete_segments, merge_slots
+from .presence import segment_presence
 from .settings import GridSettings, mm_to_px
 from .types import Box, Cell, Table
 
@@ -25,8 +28,6 @@ __all__ = [
     "table_regions",
     "attach_frame_lines",
     "grid_edges",
-    "segment_presence",
-    "merge_slots",
     "text_ink",
     "cell_ink_counts",
     "split_text_lines",
@@ -109,36 +110,60 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
     list of (box, horizontal, vertical)
         Candidate box ``(x0, y0, x1, y1)`` px and its (n, 4) / (m, 4) segments.
     """
-    union = cv2.max(lines.h_long, lines.v_long)
     snap = max(1, round(mm_to_px(settings.snap_mm, dpi)))
-    union = cv2.dilate(union, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * snap + 1, 2 * snap + 1)))
+    # along its own direction a line's ink reaches over the gaps of a broken
+    # line (region_gap_mm), across it only by the snap: two tables stacked
+    # with aligned columns stay apart, a table whose lines are broken stays whole
+    along = max(snap, round(mm_to_px(settings.region_gap_mm, dpi) / 2))
+    union = cv2.max(cv2.dilate(lines.h_long, np.ones((2 * snap + 1, 2 * along + 1), np.uint8)),
+                    cv2.dilate(lines.v_long, np.ones((2 * along + 1, 2 * snap + 1), np.uint8)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(union, connectivity=8)
 
-    def label_of(segs: np.ndarray) -> np.ndarray:
-        if segs.size == 0:
-            return np.zeros(0, np.int64)
-        xc = np.clip((segs[:, 0] + segs[:, 2]) // 2, 0, labels.shape[1] - 1)
-        yc = np.clip((segs[:, 1] + segs[:, 3]) // 2, 0, labels.shape[0] - 1)
-        return labels[yc, xc]
-
-    h_lab, v_lab = label_of(lines.horizontal), label_of(lines.vertical)
     min_w = mm_to_px(settings.min_table_width_mm, dpi)
     min_h = mm_to_px(settings.min_table_height_mm, dpi)
-    out, used = [], []
+    out = []
+    taken_h = np.zeros(len(lines.horizontal), bool)
+    taken_v = np.zeros(len(lines.vertical), bool)
     for lab in range(1, n):
         x, y, w, h = stats[lab, :4]
         if w < min_w or h < min_h:
             continue
-        hs, vs = lines.horizontal[h_lab == lab], lines.vertical[v_lab == lab]
+        box = (int(x), int(y), int(x + w), int(y + h))
+        # a bridged segment may run on into the next table (aligned columns): clip it
+        (hs, h_in), (vs, v_in) = _clip_to(lines.horizontal, box), _clip_to(lines.vertical, box)
         if len(hs) < 2 or len(vs) < 2:
             continue
-        out.append(((int(x), int(y), int(x + w), int(y + h)), hs, vs))
-        used.append(lab)
-    free_h = lines.horizontal[~np.isin(h_lab, used)]
-    free_v = lines.vertical[~np.isin(v_lab, used)]
+        taken_h |= h_in
+        taken_v |= v_in
+        out.append((box, hs, vs))
+    free_h = lines.horizontal[~taken_h]
+    free_v = lines.vertical[~taken_v]
     out = attach_frame_lines(out, free_h, free_v, dpi, settings)
     out.sort(key=lambda t: (t[0][1], t[0][0]))
     return out
+
+
+def _clip_to(segments: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """The segments whose centre line runs inside `box`, clipped to it, and which those are.
+
+    Returns
+    -------
+    clipped : (k, 4) int ndarray
+    inside : (n,) bool ndarray
+        Which input segments were kept.
+    """
+    x0, y0, x1, y1 = box
+    if len(segments) == 0:
+        return segments.reshape(-1, 4), np.zeros(0, bool)
+    cx = (segments[:, 0] + segments[:, 2]) / 2.0
+    cy = (segments[:, 1] + segments[:, 3]) / 2.0
+    clipped = np.stack([np.maximum(segments[:, 0], x0), np.maximum(segments[:, 1], y0),
+                        np.minimum(segments[:, 2], x1), np.minimum(segments[:, 3], y1)], axis=1)
+    horizontal = (segments[:, 2] - segments[:, 0]) >= (segments[:, 3] - segments[:, 1])
+    across_in = np.where(horizontal, (cy >= y0) & (cy < y1), (cx >= x0) & (cx < x1))
+    along = np.where(horizontal, clipped[:, 2] - clipped[:, 0], clipped[:, 3] - clipped[:, 1])
+    inside = across_in & (along > 0)
+    return clipped[inside], inside
 
 
 def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]], free_h: np.ndarray,
@@ -200,6 +225,22 @@ def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]], free_h
                 x1, y1 = max(x1, int(seg[0, 2])), max(y1, int(seg[0, 3]))
         out.append(((x0, y0, x1, y1), hs, vs))
     return out
+
+
+def _outer_extent(starts: np.ndarray, ends: np.ndarray, tolerance: float) -> tuple[int, int]:
+    """Where the crossing lines start and end, as at least two of them agree.
+
+    A lone crossing segment that runs on past the others (a line chained on
+    into a stroke of the heading above the table) does not move the table's
+    edge; two that end together within `tolerance` px do (a frame line that
+    faded away leaves the crossing lines' ends as its only trace).
+    """
+    if starts.size < 2:
+        return int(starts.min()), int(ends.max())
+    s, e = np.sort(starts), np.sort(ends)[::-1]
+    lo = int(s[1]) if s[1] - s[0] > tolerance else int(s[0])
+    hi = int(e[1]) if e[0] - e[1] > tolerance else int(e[0])
+    return lo, hi
 
 
 def _extend_edges(edges: np.ndarray, lo: int, hi: int, min_gap: float) -> np.ndarray:
@@ -299,151 +340,11 @@ def grid_edges(horizontal: np.ndarray, vertical: np.ndarray, h_near: np.ndarray,
                   _line_edges(vertical, rows, h_near, snap, reach, long_px, vertical=True))
     if rows.size < 2 or cols.size < 2:
         return rows, cols
-    cols = _extend_edges(cols, int(horizontal[:, 0].min()), int(horizontal[:, 2].max()) - 1, min_cell)
-    rows = _extend_edges(rows, int(vertical[:, 1].min()), int(vertical[:, 3].max()) - 1, min_cell)
+    left, right = _outer_extent(horizontal[:, 0], horizontal[:, 2] - 1, snap)
+    top, bottom = _outer_extent(vertical[:, 1], vertical[:, 3] - 1, snap)
+    cols = _extend_edges(cols, left, right, min_cell)
+    rows = _extend_edges(rows, top, bottom, min_cell)
     return _drop_close(rows, min_cell), _drop_close(cols, min_cell)
-
-
-def _drawn(crop: np.ndarray, lines: np.ndarray, bounds: np.ndarray, band: int, end_zone: int,
-           coverage: float) -> np.ndarray:
-    """Whether each segment is a drawn line, at some line offset within ±`band`.
-
-    A segment from ``bounds[j]`` to ``bounds[j + 1]`` along line ``lines[i]``
-    is drawn when, on one row offset, ruling ink covers at least `coverage`
-    of it and reaches into both end zones (a ruling runs from node to node; a
-    text stroke floats inside the cell).
-
-    Parameters
-    ----------
-    crop : (h, w) uint8 ndarray
-        Ruling mask with the lines running along axis 1.
-    lines : (n,) int ndarray
-        Line positions along axis 0, px.
-    bounds : (m + 1,) int ndarray
-        Segment boundaries along axis 1, px.
-    band, end_zone : int
-        Offsets searched; length of the end zones (capped at a quarter of the
-        segment), px.
-    coverage : float
-        Minimum covered fraction.
-
-    Returns
-    -------
-    (n, m) bool ndarray
-    """
-    offsets = np.arange(-band, band + 1)
-    idx = np.clip(lines[None, :] + offsets[:, None], 0, crop.shape[0] - 1)  # (o, n)
-    prefix = np.zeros(idx.shape + (crop.shape[1] + 1,), np.int32)
-    np.cumsum(crop[idx] > 0, axis=2, out=prefix[..., 1:])
-    lo, hi = bounds[:-1], np.maximum(bounds[1:], bounds[:-1] + 1)
-    zone = np.maximum(np.minimum(end_zone, (hi - lo) // 4), 1)
-    covered = (prefix[..., hi] - prefix[..., lo]) / (hi - lo)
-    head = prefix[..., lo + zone] - prefix[..., lo] > 0
-    tail = prefix[..., hi] - prefix[..., hi - zone] > 0
-    return ((covered >= coverage) & head & tail).any(axis=0)
-
-
-def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.ndarray,
-                     col_edges: np.ndarray, dpi: float, settings: GridSettings,
-                     h_long: np.ndarray | None = None,
-                     v_long: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Which grid segments carry ruling ink.
-
-    For every line offset within ±``band_mm`` of each edge the mask row
-    (column) is prefix-summed, giving the covered fraction of every segment
-    and its ink near both ends at once (see :func:`_drawn`).
-
-    Parameters
-    ----------
-    h_ruling, v_ruling : (H, W) uint8 ndarray
-        Ruling-ink masks of the page (255 = ink), px at `dpi`.
-    row_edges : (R + 1,) int ndarray
-    col_edges : (C + 1,) int ndarray
-    dpi : float
-    settings : GridSettings
-        Uses ``band_mm``, ``segment_end_zone_mm``, ``segment_coverage``.
-    h_long, v_long : (H, W) uint8 ndarray, optional
-        Long-line masks (:class:`layout.lines.Lines`). The crossing lines are
-        taken out of the other direction's ruling mask first: a thick (bold)
-        crossing line survives the short opening along the segment and would
-        otherwise count as ruling ink in its end zone and towards its
-        coverage, so text strokes under a bold frame pass for a line.
-
-    Returns
-    -------
-    h_present : (R + 1, C) bool ndarray
-        Outer rows are always True.
-    v_present : (R, C + 1) bool ndarray
-        Outer columns are always True.
-    """
-    band = max(1, round(mm_to_px(settings.band_mm, dpi)))
-    zone = max(1, round(mm_to_px(settings.segment_end_zone_mm, dpi)))
-    height, width = h_ruling.shape
-    y0, y1 = max(0, int(row_edges[0]) - band), min(height, int(row_edges[-1]) + band + 1)
-    x0, x1 = max(0, int(col_edges[0]) - band), min(width, int(col_edges[-1]) + band + 1)
-    rows = np.clip(row_edges - y0, 0, y1 - y0 - 1)
-    cols = np.clip(col_edges - x0, 0, x1 - x0 - 1)
-    # a 3-px dilation across the line absorbs a 1-px wobble of a scanned line
-    wobble = np.ones((3, 1), np.uint8)
-    h_crop, v_crop = h_ruling[y0:y1, x0:x1], v_ruling[y0:y1, x0:x1]
-    # crossing lines (widened by the 1-px fringe a resampling leaves) are not ruling ink here
-    if v_long is not None:
-        h_crop = cv2.subtract(h_crop, cv2.dilate(v_long[y0:y1, x0:x1], wobble.T))
-    if h_long is not None:
-        v_crop = cv2.subtract(v_crop, cv2.dilate(h_long[y0:y1, x0:x1], wobble))
-    h_crop = cv2.dilate(h_crop, wobble)
-    v_crop = cv2.dilate(v_crop, wobble.T)
-    cover = settings.segment_coverage
-    h_present = _drawn(h_crop, rows, cols, band, zone, cover)
-    v_present = _drawn(np.ascontiguousarray(v_crop.T), cols, rows, band, zone, cover).T
-    h_present[[0, -1], :] = True
-    v_present[:, [0, -1]] = True
-    return h_present, v_present
-
-
-def merge_slots(h_present: np.ndarray, v_present: np.ndarray) -> np.ndarray:
-    """Merged cells as rectangles of grid slots.
-
-    Slots are joined where no segment separates them (4-connected components
-    of a slot graph); a component that is not a rectangle (a missed line) is
-    grown to its bounding rectangle, absorbing what it overlaps.
-
-    Parameters
-    ----------
-    h_present : (R + 1, C) bool ndarray
-    v_present : (R, C + 1) bool ndarray
-
-    Returns
-    -------
-    (k, 4) int64 ndarray
-        ``(row, col, row_span, col_span)`` per cell, sorted by row then col.
-    """
-    n_rows, n_cols = v_present.shape[0], h_present.shape[1]
-    graph = np.zeros((2 * n_rows - 1, 2 * n_cols - 1), np.uint8)
-    graph[::2, ::2] = 1
-    graph[::2, 1::2] = ~v_present[:, 1:-1]
-    graph[1::2, ::2] = ~h_present[1:-1, :]
-    _, labels = cv2.connectedComponents(graph, connectivity=4)
-    slots = labels[::2, ::2].astype(np.int64)
-    while True:  # make every component rectangular; ends: each pass merges ≥ 1 label
-        ids = np.unique(slots)
-        r_idx, c_idx = np.indices(slots.shape)
-        flat = slots.ravel()
-        size = int(ids.max()) + 1
-        r0 = np.full(size, n_rows); r1 = np.full(size, -1)
-        c0 = np.full(size, n_cols); c1 = np.full(size, -1)
-        np.minimum.at(r0, flat, r_idx.ravel()); np.maximum.at(r1, flat, r_idx.ravel())
-        np.minimum.at(c0, flat, c_idx.ravel()); np.maximum.at(c1, flat, c_idx.ravel())
-        area = np.bincount(flat, minlength=size)
-        bad = ids[(r1[ids] - r0[ids] + 1) * (c1[ids] - c0[ids] + 1) != area[ids]]
-        if bad.size == 0:
-            break
-        lab = int(bad[0])
-        block = slots[r0[lab]:r1[lab] + 1, c0[lab]:c1[lab] + 1]
-        for other in np.unique(block):
-            slots[slots == other] = lab
-    cells = np.stack([r0[ids], c0[ids], r1[ids] - r0[ids] + 1, c1[ids] - c0[ids] + 1], axis=1)
-    return cells[np.lexsort((cells[:, 1], cells[:, 0]))]
 
 
 def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSettings) -> tuple[np.ndarray, Box]:
@@ -559,6 +460,10 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
     rows, cols = spec.row_edges, spec.col_edges
     spans = merge_slots(spec.h_present, spec.v_present)
     ink, (tx, ty, _, _) = text_ink(mask, spec, dpi, settings)
+    h_present, v_present = split_by_text(ink, (tx, ty), rows, cols, spec.h_present, spec.v_present,
+                                         spans, dpi, settings)
+    if not (np.array_equal(h_present, spec.h_present) and np.array_equal(v_present, spec.v_present)):
+        spans = merge_slots(h_present, v_present)
     inset = round(mm_to_px(settings.cell_inset_mm, dpi))
     r0, c0 = spans[:, 0], spans[:, 1]
     r1, c1 = r0 + spans[:, 2], c0 + spans[:, 3]
@@ -612,6 +517,8 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
     reach = 2 * max(1, round(mm_to_px(settings.band_mm, dpi))) + 1
     box = np.ones((reach, reach), np.uint8)
     h_near, v_near = cv2.dilate(lines.h_long, box), cv2.dilate(lines.v_long, box)
+    h_lines = paint_segments(lines.h_long.shape, lines.horizontal)
+    v_lines = paint_segments(lines.v_long.shape, lines.vertical)
     for _, hs, vs in table_regions(lines, dpi, settings):
         rows, cols = grid_edges(hs, vs, h_near, v_near, dpi, settings)
         if len(rows) < 2 or len(cols) < 2:
@@ -620,7 +527,7 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
         if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
             continue
         h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings,
-                                                    lines.h_long, lines.v_long)
+                                                lines.h_long, lines.v_long, h_lines, v_lines, lines.dark_h, lines.dark_v, lines.text)
         # an edge with no drawn segment along it separates nothing: drop it
         keep_r, keep_c = h_present.any(axis=1), v_present.any(axis=0)
         if not (keep_r.all() and keep_c.all()):
@@ -628,9 +535,10 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
             if len(rows) < 2 or len(cols) < 2:
                 continue
             h_present, v_present = segment_presence(lines.h_ruling, lines.v_ruling, rows, cols, dpi, settings,
-                                                    lines.h_long, lines.v_long)
+                                                lines.h_long, lines.v_long, h_lines, v_lines, lines.dark_h, lines.dark_v, lines.text)
         n_rows, n_cols = len(rows) - 1, len(cols) - 1
         if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
             continue
+        h_present, v_present = complete_segments(h_present, v_present, settings.max_restored_run)
         out.append(GridSpec(rows, cols, h_present, v_present))
     return out

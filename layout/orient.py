@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 
 from .binarize import binarize
-from .settings import BinarizeSettings, OrientSettings, mm_to_px
+from .edges import clear_scanner_edges
+from .settings import BinarizeSettings, OrientSettings, ScanEdgeSettings, mm_to_px
 from .types import Page
 
 __all__ = [
@@ -262,9 +263,17 @@ def orient_image(image: np.ndarray, dpi: float, settings: OrientSettings,
     return rotate_degrees(image, skew), rotation, round(skew, 3)
 
 
-def orient_page(page: Page, settings: OrientSettings, binarize_settings: BinarizeSettings) -> Page:
-    """:func:`orient_image` applied to a page; returns a new :class:`Page`."""
-    image, rotation, skew = orient_image(page.image, page.dpi, settings, binarize_settings)
+def orient_page(page: Page, settings: OrientSettings, binarize_settings: BinarizeSettings,
+                edge_settings: ScanEdgeSettings | None = None) -> Page:
+    """:func:`orient_image` applied to a page; returns a new :class:`Page`.
+
+    The dark scanner border beyond the paper is cleared first
+    (:func:`layout.edges.clear_scanner_edges`, ``edge_settings`` or its
+    defaults), so it neither biases the deskew nor passes for ruling.
+    """
+    edge_settings = edge_settings or ScanEdgeSettings()
+    image = clear_scanner_edges(page.image, page.dpi, edge_settings)
+    image, rotation, skew = orient_image(image, page.dpi, settings, binarize_settings)
     return dataclasses.replace(page, image=image, rotation=(page.rotation + rotation) % 360,
                                skew_degrees=skew)
 

@@ -26,8 +26,10 @@ __all__ = [
     "odd_px",
     "RasterSettings",
     "OrientSettings",
+    "ScanEdgeSettings",
     "BinarizeSettings",
     "LineSettings",
+    "RectifySettings",
     "GridSettings",
     "ContinuationSettings",
     "RegionSettings",
@@ -145,6 +147,28 @@ class OrientSettings(_Frozen):
                     "precision on the 100-dpi analysis mask.")
 
 
+class ScanEdgeSettings(_Frozen):
+    """Dark scanner borders beyond the paper (``layout.edges``)."""
+
+    enabled: bool = Field(True, description="Clear the lid beyond the paper before anything else.")
+    analysis_dpi: float = Field(
+        50.0, gt=0, description="The paper is found on the page downscaled to this dpi.")
+    max_lid_level: float = Field(
+        110.0, ge=0, le=255,
+        description="Grey level at or below which a region touching the image border is the "
+                    "scanner lid (seen ~45; paper, even grey recycled paper, is far above).")
+    min_lid_fraction: float = Field(
+        0.002, ge=0, le=1,
+        description="A dark border smaller than this fraction of the image is left alone "
+                    "(a black mark at the edge, not a lid).")
+    shadow_mm: float = Field(
+        8.0, ge=0,
+        description="Band along the paper's edge cleared with the lid: the soft shadow the "
+                    "lifted paper edge casts (a few mm; what is left of it past this band must "
+                    "be fainter than a faded line, BinarizeSettings.line_offset). Page margins "
+                    "are far wider.")
+
+
 class BinarizeSettings(_Frozen):
     """Grayscale conversion and adaptive threshold (``layout.binarize``)."""
 
@@ -167,6 +191,23 @@ class BinarizeSettings(_Frozen):
                     "local paper level (the mean of the non-ink pixels in the block) by "
                     "more than this many gray levels: keeps faded lines beside dense "
                     "text, where the plain mean is too dark. 0 disables it.")
+    line_evidence_mm: float = Field(
+        1.5, gt=0,
+        description="Faint-line evidence is averaged over this length along each direction "
+                    "(a faded line is steady along its length, scan noise is not).")
+    line_offset: float = Field(
+        8.0, ge=0, le=255,
+        description="A pixel is faint line ink when the darkness below the local paper level, "
+                    "averaged over line_evidence_mm along a direction, exceeds this many grey "
+                    "levels (noise of σ 12 averages to about 3 over 1.5 mm at 200 dpi).")
+    faint_dark_cap: float = Field(
+        40.0, gt=0, le=255,
+        description="Darkness is clipped at this many grey levels before it is averaged "
+                    "along a direction: a faint line is lighter, and darker ink is in the ink "
+                    "mask already (unclipped, a thin dark crossing line would smear a band).")
+    faint_clear_mm: float = Field(
+        0.0, ge=0,
+        description="Faint ink within this distance of ink is its halo, not a faded line.")
     red_channel_lift: float = Field(
         0.5, ge=0,
         description="The red lift is capped at R + red_channel_lift · (R − max(G, B)): the "
@@ -179,9 +220,10 @@ class LineSettings(_Frozen):
     """Ruling-line detection (``layout.lines``)."""
 
     min_stroke_mm: float = Field(
-        3.0, gt=0,
-        description="First opening length: runs shorter than this (most text strokes) "
-                    "are dropped before gaps are closed.")
+        2.0, gt=0,
+        description="Line pieces are runs at least this long (after the gap_mm closing): "
+                    "what a broken line keeps between its gaps. Text strokes that pass are "
+                    "told from lines by their sides (max_side_ink) and the grid's anchoring.")
     ruling_stroke_mm: float = Field(
         1.0, gt=0,
         description="Opening length of the ruling-ink mask used to test which grid "
@@ -195,8 +237,85 @@ class LineSettings(_Frozen):
                     "least this long along the line: faded lines, not text-stroke halos.")
     min_line_mm: float = Field(
         10.0, gt=0, description="Shortest ruling line kept as a line segment.")
+    join_offset_mm: float = Field(
+        0.6, gt=0,
+        description="Line pieces whose centres lie this close across the line's direction "
+                    "are on one line (line thickness, residual skew over a piece).")
+    join_gap_mm: float = Field(
+        6.0, ge=0,
+        description="Pieces on one line at most this far apart along it chain into one "
+                    "line: the gaps of a broken line (2–4 mm) and a crossing that faded "
+                    "away, never the width of a cell (≥ 7 mm in the templates).")
+    max_overshoot_mm: float = Field(
+        3.0, ge=0,
+        description="A line running on past a crossing line by less than this chained on "
+                    "into a stroke of the text beyond it; it is cut back to the crossing "
+                    "(rows and columns of the templates are wider).")
+    text_halo_mm: float = Field(
+        0.3, ge=0,
+        description="The darkness kept for the grid's profile test leaves out text ink and "
+                    "this much around it (the blur of its strokes).")
+    side_offset_mm: float = Field(
+        0.35, ge=0, description="The bands beside a line whose ink is measured (LineSettings."
+                                "max_side_ink) start this far from it (past its blur).")
+    side_width_mm: float = Field(
+        0.6, gt=0, description="Width of each band beside a line.")
+    max_side_ink: float = Field(
+        0.25, gt=0, le=1,
+        description="A line has paper along one side: when ink covers more than this fraction "
+                    "of the band on each side, it is a chain of text strokes, not a line (the "
+                    "strokes of a character cover ~30–50 %; scan noise a few %).")
+    min_fill: float = Field(
+        0.55, gt=0, le=1,
+        description="A chained line is kept when its pieces cover at least this fraction of "
+                    "its length; chains of text strokes are sparser.")
     max_thickness_mm: float = Field(
         2.0, gt=0, description="Thicker components are not lines (filled areas, pictures).")
+
+
+class RectifySettings(_Frozen):
+    """Warped pages made flat again (``layout.rectify``)."""
+
+    enabled: bool = Field(True, description="Rectify pages whose ruling lines are not parallel.")
+    analysis_dpi: float = Field(
+        100.0, gt=0, description="Straight line pieces are searched on masks reduced to this dpi.")
+    angle_step_degrees: float = Field(
+        0.1, gt=0, description="Angle resolution of the line search (Hough accumulator).")
+    min_votes: float = Field(
+        0.5, gt=0, le=1, description="A straight piece needs ink on this fraction of "
+                                     "min_length_mm (Hough threshold).")
+    min_length_mm: float = Field(
+        40.0, gt=0, description="Straight line pieces at least this long measure the slants.")
+    max_gap_mm: float = Field(
+        6.0, ge=0, description="Gaps a straight piece may jump (broken lines), as "
+                               "LineSettings.join_gap_mm.")
+    max_slant_degrees: float = Field(
+        6.0, gt=0, le=30, description="Pieces slanted more than this from the direction are not "
+                                      "lines of that direction (after deskew).")
+    min_lines: int = Field(3, ge=2, description="Fewest pieces per direction to estimate a warp from.")
+    min_extent_fraction: float = Field(
+        0.3, ge=0, le=1,
+        description="The pieces of each direction must spread over at least this fraction of "
+                    "the page across them (horizontal ones over its height, vertical ones over "
+                    "its width): lines bunched in one small table do not fix a vanishing point.")
+    min_spread_degrees: float = Field(
+        0.3, ge=0,
+        description="Rectify only when the slants of one direction's pieces differ by more "
+                    "than this across the page: parallel lines need no homography (0.3° over "
+                    "a 180 mm line is about 1 mm, what the grid's snap absorbs).")
+    spread_quantile: float = Field(
+        0.1, ge=0, lt=0.5,
+        description="The slant spread is measured between this quantile of the pieces' slants "
+                    "and its complement: a few text strokes do not make a page warped.")
+    min_shift_mm: float = Field(
+        1.5, ge=0,
+        description="The homography is applied only when it moves a page corner by at least "
+                    "this much: slants measured on parallel lines, with their noise, give warps "
+                    "of a fraction of a mm (seen ≤ 0.6 mm on the samples; a 2.5 % corner move "
+                    "of A4 is 5 mm).")
+    max_scale_change: float = Field(
+        1.2, gt=1, description="A homography that would change the page area by more than this "
+                               "factor is a wrong estimate and is not applied.")
 
 
 class GridSettings(_Frozen):
@@ -209,10 +328,56 @@ class GridSettings(_Frozen):
         description="Half width of the band around a grid edge searched for ruling ink "
                     "(line thickness, residual skew).")
     segment_coverage: float = Field(
-        0.75, gt=0, le=1,
+        0.65, gt=0, le=1,
         description="A grid segment between two nodes is a drawn line when ruling ink "
                     "covers at least this fraction of its length; otherwise the slots on "
                     "both sides belong to one merged cell.")
+    profile_min_contrast: float = Field(
+        5.0, ge=0,
+        description="Profile test of a grid segment: the mean darkness of the line's row, "
+                    "taken along the segment, must stand this many grey levels above the "
+                    "paper beside it (a faded line: ~10–40; noise averages out over the length).")
+    profile_min_coverage: float = Field(
+        0.6, gt=0, le=1,
+        description="... and that row must be darker than halfway on this fraction of the "
+                    "segment's length (a text line's strokes cover less at any one height).")
+    profile_flank_mm: tuple[float, float] = Field(
+        (0.35, 0.9),
+        description="The paper beside the line is measured this far from its centre (nearest, "
+                    "farthest), past its blur; the cleaner side counts.")
+    profile_text_band_mm: tuple[float, float] = Field(
+        (0.4, 2.5),
+        description="Text ink is measured in bands this far from the line (nearest, farthest) "
+                    "on both sides: a profile that passes for a line with text on both sides "
+                    "within them is a stroke of a character in a line of text.")
+    profile_max_text: float = Field(
+        0.08, ge=0, le=1,
+        description="... when text ink covers more than this fraction of both bands.")
+    text_split_clear_mm: float = Field(
+        1.0, gt=0,
+        description="A merged cell whose text keeps this far off every slot border it crosses, "
+                    "with ink in every slot, is cells joined by a missed line "
+                    "(layout.alignment.split_by_text).")
+    text_split_max_width: float = Field(
+        0.5, gt=0, le=1,
+        description="Only cells whose text covers at most this fraction of their width are "
+                    "split across rows (numbers, not a label wrapped over the slots).")
+    max_restored_run: int = Field(
+        4, ge=0,
+        description="Where missing segments leave slots joined in no rectangle (no merged "
+                    "cell is so), a run of at most this many missing segments between two "
+                    "drawn ones of the same line is restored (layout.grid.complete_segments).")
+    full_coverage: float = Field(
+        0.85, gt=0, le=1,
+        description="A grid segment this much covered by ruling ink is drawn even without ink "
+                    "in its end zones (a faded line whose ends faded away at the crossings); "
+                    "text strokes never run along a cell border for so long.")
+    chained_min_coverage: float = Field(
+        0.5, gt=0, le=1,
+        description="A grid segment covered by a chained line (pieces joined over gaps) is "
+                    "drawn when ruling ink still covers this fraction of it (a broken line "
+                    "keeps 75–80 % of its length; a line chained on into a character stroke "
+                    "beyond its end covers less of the next cell's side).")
     anchored_length_mm: float = Field(
         25.0, gt=0,
         description="A line position counts as a ruling when one of its segments runs "
@@ -223,6 +388,11 @@ class GridSettings(_Frozen):
                                "its nodes, measured from the crossing line's centre (text "
                                "strokes keep off the cell border; heavy JPEG smear can blank "
                                "~1 mm of a thin line where it meets a crossing line).")
+    region_gap_mm: float = Field(
+        4.5, gt=0,
+        description="Pieces of one line this far apart along it hold a table together "
+                    "(broken lines: gaps of 2–4 mm); tables stacked closer than this with "
+                    "aligned columns would join.")
     frame_gap_mm: float = Field(
         40.0, gt=0,
         description="A lone line (touching no line of a table) parallel to a table side "
@@ -298,8 +468,10 @@ class LayoutSettings(_Frozen):
 
     raster: RasterSettings = RasterSettings()
     orient: OrientSettings = OrientSettings()
+    edges: ScanEdgeSettings = ScanEdgeSettings()
     binarize: BinarizeSettings = BinarizeSettings()
     lines: LineSettings = LineSettings()
+    rectify: RectifySettings = RectifySettings()
     grid: GridSettings = GridSettings()
     continuation: ContinuationSettings = ContinuationSettings()
     regions: RegionSettings = RegionSettings()

@@ -17,7 +17,8 @@ import numpy as np
 from .binarize import ink_masks
 from .grid import GridSpec, build_table, find_grids
 from .lines import Lines, detect_lines
-from .settings import ContinuationSettings, LayoutSettings, RegionSettings, mm_to_px
+from .rectify import line_pieces_hough, rectifying_homography, warp_page
+from .settings import ContinuationSettings, LayoutSettings, RectifySettings, RegionSettings, mm_to_px
 from .types import Box, Page, Table
 
 __all__ = [
@@ -52,6 +53,10 @@ class PageLayout:
 def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:
     """Binarize, detect lines, build grids and cells of an upright page.
 
+    A page whose ruling lines are not parallel (a warped scan) is rectified
+    first (:mod:`layout.rectify`); ``PageLayout.page`` is then the rectified
+    page, with its ``homography``, and every box refers to it.
+
     Lines are found on the ink mask plus the long runs of faint ink (faded
     lines, see :func:`layout.binarize.ink_masks`); cell text on the ink mask.
 
@@ -65,11 +70,27 @@ def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:
     -------
     PageLayout
     """
-    mask, faint = ink_masks(page.image, page.dpi, settings.binarize)
-    lines = detect_lines(mask, page.dpi, settings.lines, faint=faint)
+    ink = ink_masks(page.image, page.dpi, settings.binarize)
+    lines = detect_lines(ink, page.dpi, settings.lines)
+    homography = _warp_of(lines, page, settings.rectify)
+    if homography is not None:
+        page = dataclasses.replace(page, image=warp_page(page.image, homography),
+                                   homography=tuple(tuple(float(v) for v in row) for row in homography))
+        ink = ink_masks(page.image, page.dpi, settings.binarize)
+        lines = detect_lines(ink, page.dpi, settings.lines)
+    mask = ink.ink
     grids = tuple(find_grids(lines, page.dpi, settings.grid))
     tables = tuple(build_table(mask, g, page.number, page.dpi, settings.grid) for g in grids)
     return PageLayout(page, mask, lines, grids, tables)
+
+
+def _warp_of(lines: Lines, page: Page, settings: RectifySettings) -> np.ndarray | None:
+    """The rectifying homography of a page whose lines are not parallel, else None."""
+    if not settings.enabled:
+        return None
+    h_seg = line_pieces_hough(lines.h_pieces, page.dpi, settings, vertical=False)
+    v_seg = line_pieces_hough(lines.v_pieces, page.dpi, settings, vertical=True)
+    return rectifying_homography(h_seg, v_seg, (page.height, page.width), page.dpi, settings)
 
 
 def find_tables(page: Page, settings: LayoutSettings) -> list[Table]:

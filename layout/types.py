@@ -21,6 +21,9 @@ class Page:
     rotation : clockwise quarter turn applied to the source image, in degrees
         (0, 90, 180 or 270).
     skew_degrees : the deskew angle applied after the quarter turn.
+    homography : row-major 3×3 matrix that rectified the deskewed page (its
+        ruling lines were not parallel), mapping deskewed px to page px;
+        None when the page needed none.
     """
 
     number: int  # 1-based page number in the source document
@@ -28,6 +31,7 @@ class Page:
     dpi: float
     rotation: int = 0
     skew_degrees: float = 0.0
+    homography: tuple[tuple[float, float, float], ...] | None = None
 
     @property
     def width(self) -> int:

@@ -133,6 +133,10 @@ class _Grid:
             self.slot[c.row : c.row + max(c.row_span, 1), c.col : c.col + max(c.col_span, 1)] = i
 
     def at(self, r: int, c: int) -> Optional[ReadCell]:
+        """The cell covering slot (r, c); None for no cell, also off the grid (the
+        columns of a header read in an earlier, wider table part)."""
+        if not (0 <= r < self.n_rows and 0 <= c < self.n_cols):
+            return None
         i = int(self.slot[r, c])
         return self.table.cells[i] if i >= 0 else None
 
@@ -141,6 +145,8 @@ class _Grid:
         out: list[ReadCell] = []
         seen: set[int] = set()
         for c in cols:
+            if not (0 <= r < self.n_rows and 0 <= c < self.n_cols):
+                continue
             i = int(self.slot[r, c])
             if i >= 0 and i not in seen:
                 seen.add(i)
@@ -486,6 +492,13 @@ def _read_applications(
             )
             return None
         columns = _inherit(prev, grid.n_cols)
+        if not columns:  # too few columns to hold any of the previous part's
+            out.warnings.append(
+                f"section 三 table {ti} (page {grid.table.page}) has no recognisable header and "
+                f"no column of the part before it ({prev.n_cols} columns, this {grid.n_cols}); "
+                f"left out"
+            )
+            return None
         if grid.n_cols != prev.n_cols:
             out.warnings.append(
                 f"section 三 table {ti} (page {grid.table.page}) continues a part with "

@@ -30,6 +30,10 @@ class PageInfo(_Frozen):
     dpi: float
     rotation: Literal[0, 90, 180, 270] = PydField(0, description="clockwise quarter turn applied")
     skew_degrees: float = PydField(0.0, description="deskew angle applied after the quarter turn")
+    homography: Optional[list[list[float]]] = PydField(
+        None, description="row-major 3×3 matrix that rectified the deskewed page (ruling lines "
+                          "not parallel: a warped scan), deskewed px → page px; null when none "
+                          "was needed. Boxes refer to the rectified page.")
 
 
 class Templates(_Frozen):

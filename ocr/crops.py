@@ -6,6 +6,14 @@ those lines at its edges. PP-OCRv4 reads such remnants as characters (``|``,
 ``0`` as ``.``). :func:`trim_to_ink` removes the remnants, cuts the crop to the
 box around its ink and adds a white margin proportional to the line height,
 which is what the recogniser was trained on.
+
+Crops of 1-bit scans (office scanners write 300-dpi CCITT G4 TIFF into the
+PDF) read worse than grey ones: the strokes are jagged and the scanner adds
+1-3 px specks, which :func:`trim_to_ink` would keep as decimal points next to
+a digit ("0" read "0."). :func:`is_bilevel` recognises such crops,
+:func:`remove_specks` paints the specks out before the ink box is taken and
+:func:`smooth_bilevel` turns the 1-bit strokes into grey anti-aliased ones at
+the recogniser's input height. Grey crops go through unchanged.
 """
 from __future__ import annotations
 
@@ -15,7 +23,7 @@ import numpy as np
 from .settings import OcrSettings
 from .types import Box
 
-__all__ = ["to_bgr", "ink_box", "trim_to_ink"]
+__all__ = ["to_bgr", "ink_box", "trim_to_ink", "is_bilevel", "remove_specks", "smooth_bilevel"]
 
 # Grey level used to decide "no ink at all" when a crop has too little
 # contrast for Otsu to be meaningful.
@@ -97,6 +105,113 @@ def _line_remnants(ink: np.ndarray, frac: float) -> np.ndarray:
     return out
 
 
+def _levels(gray: np.ndarray) -> tuple[int, int]:
+    """Darkest and lightest grey level of a non-empty (H, W) uint8 image."""
+    return int(gray.min()), int(gray.max())
+
+
+def is_bilevel(image: np.ndarray, settings: OcrSettings | None = None) -> bool:
+    """True when ``image`` is a crop of a 1-bit (black-and-white) scan.
+
+    image : (H, W[, C]) uint8, grey or BGR, at any dpi.
+
+    Bilevel means: at least ``bilevel_min_extreme_share`` of the pixels sit
+    exactly at the crop's darkest or lightest level, and those differ by at
+    least ``bilevel_min_contrast``. Exact levels, because a grey scan's noise
+    and JPEG ringing spread paper and ink over many levels, while a 1-bit page
+    keeps two, except along the edges the deskew rotation interpolates.
+    """
+    settings = settings or OcrSettings()
+    gray = _gray(image)
+    if gray.size == 0:
+        return False
+    lo, hi = _levels(gray)
+    if hi - lo < settings.bilevel_min_contrast:
+        return False
+    extreme = np.count_nonzero((gray == lo) | (gray == hi))
+    return extreme >= settings.bilevel_min_extreme_share * gray.size
+
+
+def remove_specks(image: np.ndarray, settings: OcrSettings | None = None) -> np.ndarray:
+    """Paint the isolated specks of a bilevel crop with its paper level.
+
+    Parameters
+    ----------
+    image : (H, W[, C]) uint8 crop of a 1-bit scan (see :func:`is_bilevel`),
+        one text line, e.g. a cell crop of a 300-dpi page.
+    settings : uses ``bilevel_speck_max_frac``.
+
+    Returns
+    -------
+    A new array of the same shape and dtype. An ink component (8-connected,
+    darker than the mid level) is a speck when its width and height are both
+    at most ``bilevel_speck_max_frac`` of the text height, or, when it touches
+    the crop edge, at most ``bilevel_edge_speck_max_frac`` of it (a fragment
+    of a neighbouring line or a rule's end that the crop cut into). The text
+    height is that of the tallest component that is no ruling-line remnant
+    (as :func:`trim_to_ink` finds them); the crop height when there is none. A
+    speck touching a stroke is part of that stroke's component and stays.
+    """
+    settings = settings or OcrSettings()
+    out = np.array(image, copy=True)
+    gray = _gray(out)
+    if gray.size == 0 or settings.bilevel_speck_max_frac <= 0:
+        return out
+    lo, hi = _levels(gray)
+    ink = (gray < (lo + hi + 1) // 2).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return out
+    x, y, w, h = (stats[1:, k] for k in range(4))
+    h_img, w_img = gray.shape
+    remnants = _line_remnants(ink, settings.border_remnant_frac).astype(bool)
+    on_line = np.bincount(labels[remnants], minlength=n)[1:] > 0
+    text_height = int(h[~on_line].max()) if (~on_line).any() else h_img
+    edge = (x == 0) | (y == 0) | (x + w == w_img) | (y + h == h_img)
+    limit = np.where(edge, settings.bilevel_edge_speck_max_frac, settings.bilevel_speck_max_frac) * text_height
+    speck = np.zeros(n, bool)
+    speck[1:] = (w <= limit) & (h <= limit) & ~on_line
+    if speck.any():
+        out[speck[labels]] = hi  # label lookup: one pass, no loop over components
+    return out
+
+
+def smooth_bilevel(image: np.ndarray, settings: OcrSettings | None = None) -> np.ndarray:
+    """Grey, anti-aliased version of a trimmed bilevel crop for the recogniser.
+
+    Parameters
+    ----------
+    image : (H, W, 3) uint8 BGR, a crop of a 1-bit scan already cut to its ink
+        plus margin (:func:`trim_to_ink`); H is the line height plus margins,
+        in px of the page (about 60 px for 10.5 pt text at 300 dpi).
+    settings : uses ``bilevel_blur_frac`` (Gaussian sigma as a fraction of H),
+        ``bilevel_downscale`` and ``rec_image_height``.
+
+    Returns
+    -------
+    (h, w, 3) uint8 BGR. A crop with H at most ``rec_image_height`` comes back
+    unchanged (a copy). A taller one is blurred when ``bilevel_blur_frac`` > 0,
+    then area-downscaled to h = ``rec_image_height`` and w = ceil(h * W / H) (the width the recogniser computes, so it resizes
+    no further). Area averaging of the 1-bit pixels gives the grey edges the
+    model was trained on; the recogniser's linear resize would only sample them.
+    """
+    settings = settings or OcrSettings()
+    h, w = image.shape[:2]
+    target = settings.rec_image_height
+    # Only crops the recogniser would shrink: there its sampling resize keeps
+    # the 1-bit jaggies. Lower crops are upsampled (interpolated) anyway, and
+    # a noise-free synthetic render, which is two-level too, must read as before.
+    if h <= target:
+        return image.copy()
+    out = image
+    if settings.bilevel_blur_frac > 0:
+        sigma = settings.bilevel_blur_frac * h
+        out = cv2.GaussianBlur(out, (0, 0), sigmaX=sigma, sigmaY=sigma)
+    if settings.bilevel_downscale:
+        out = cv2.resize(out, (max(1, int(np.ceil(target * w / h))), target), interpolation=cv2.INTER_AREA)
+    return out if out is not image else image.copy()
+
+
 def _ink_components(crop: np.ndarray, settings: OcrSettings) -> tuple[Box | None, np.ndarray]:
     """Ink box of the text in ``crop`` and a {0,1} mask of pixels to blank."""
     gray = _gray(crop)
@@ -176,6 +291,11 @@ def trim_to_ink(crop: np.ndarray, settings: OcrSettings | None = None) -> np.nda
     """
     settings = settings or OcrSettings()
     bgr = to_bgr(crop)
+    # 1-bit scans only: their specks would pass as decimal points next to the
+    # text; grey crops are left exactly as they were.
+    bilevel = settings.bilevel and is_bilevel(bgr, settings)
+    if bilevel:
+        bgr = remove_specks(bgr, settings)
     box, blank = _ink_components(bgr, settings)
     if box is None:
         return None
@@ -207,4 +327,4 @@ def trim_to_ink(crop: np.ndarray, settings: OcrSettings | None = None) -> np.nda
         out = cv2.copyMakeBorder(
             out, 0, 0, left, min_w - ow - left, cv2.BORDER_CONSTANT, value=(fill, fill, fill)
         )
-    return out
+    return smooth_bilevel(out, settings) if bilevel else out

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs govreport with its test extras, runs the test suite, then holds the
-# accuracy line on the labelled samples (what CI runs).
+# accuracy lines on the labelled samples and the stress set (what CI runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
-scripts/install-fonts.sh   # the OCR tests render text, the generator test draws a report
+scripts/install-fonts.sh         # the OCR tests render text, the generator tests draw reports
+scripts/install-libreoffice.sh   # the DOCX renderer test converts a report with LibreOffice
 # pytest exits 5 when it collected no test: with set -e that fails the run too.
 .venv/bin/python -m pytest "$@"
 .venv/bin/govreport eval samples/ --min-accuracy 0.99 --max-silent-errors 0 --json out/eval.json

@@ -1,4 +1,5 @@
-"""python -m samples.generate [--out DIR] [NAME ...]: (re)build the samples."""
+"""python -m samples.generate [--set samples|stress] [--out DIR] [NAME ...]: (re)build
+the samples (samples/) or the stress set (samples/stress/)."""
 from __future__ import annotations
 
 import argparse
@@ -9,16 +10,31 @@ from pathlib import Path
 
 from .build import build
 from .catalog import all_specs
+from .spec import SampleSpec
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent
+SETS = {"samples": DEFAULT_OUT, "stress": DEFAULT_OUT / "stress"}
+
+
+def specs_of(name: str) -> list[SampleSpec]:
+    """The specs of a set ('samples' or 'stress')."""
+    if name == "stress":
+        from .stress_catalog import all_stress_specs
+        return all_stress_specs()
+    return all_specs()
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("names", nargs="*", help="sample names (default: all)")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    ap.add_argument("--set", choices=sorted(SETS), default="samples",
+                    help="which set to build (default: samples)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="output directory (default: samples/ or samples/stress/)")
     args = ap.parse_args(argv)
-    specs = [s for s in all_specs() if not args.names or s.name in args.names]
+    args.out = args.out or SETS[args.set]
+    every = specs_of(args.set)
+    specs = [s for s in every if not args.names or s.name in args.names]
     manifest_path = args.out / "manifest.json"
     manifest = {}
     if manifest_path.exists():
@@ -29,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         size = (args.out / f"{s.name}.pdf").stat().st_size
         print(f"{s.name}: {len(manifest[s.name]['pages'])} pages, {size / 1e6:.2f} MB, "
               f"{time.time() - t:.1f}s", file=sys.stderr)
-    known = {s.name for s in all_specs()}
+    known = {s.name for s in every}
     entries = [manifest[n] for n in sorted(manifest) if n in known]
     manifest_path.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return 0

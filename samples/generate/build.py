@@ -9,13 +9,14 @@ from pathlib import Path
 
 import img2pdf
 import numpy as np
+from PIL import Image
 
 from . import content
 from .document import (TEXT_WIDTH_MM, Block, Flow, PageBreak, Para, TableBlock, _Cursor,
                        layout, mid_row_cut)
 from .keys import expected_keys, failed_rules
 from .render import TableStyle, mm_to_px, render_table
-from .scan import ScanParams, draw_seal, scan_page, seal_center
+from .scan import ScanParams, draw_seal, scan_damaged, scan_page, seal_center
 from .spec import SampleSpec
 from .tables import appeals_table, applications_table, proactive_tables
 from .values import fmt
@@ -118,40 +119,79 @@ def render_pages(spec: SampleSpec) -> Flow:
     return layout(blocks_for(spec, min_row), rng)
 
 
+def _table_entries(flow: Flow) -> list[dict]:
+    """Manifest rows of the section 三 / 四 table fragments of a generator flow."""
+    return [{"table": p.name, "page": p.page + 1,
+             "first_row": p.rows[0] if p.rows else None,
+             "last_row": p.rows[-1] if p.rows else None, "note": p.note}
+            for p in flow.placements if p.name != "proactive"]
+
+
+def clean_pages(spec: SampleSpec) -> tuple[list[Image.Image], list[dict]]:
+    """The clean RENDER_DPI pages of a sample from its renderer, and the
+    manifest rows of where its tables fall (pages 1-based)."""
+    if spec.renderer == "libreoffice":
+        from .docx_document import DocxStyle
+        from .libreoffice import render_docx_pages
+        rendered = render_docx_pages(spec, spec.docx_style or DocxStyle())
+        return list(rendered.pages), [dict(t) for t in rendered.tables]
+    flow = render_pages(spec)
+    return list(flow.pages), _table_entries(flow)
+
+
+def _scan_params(spec: SampleSpec, skew: float, rot: int) -> ScanParams:
+    return ScanParams(dpi=spec.dpi, skew_deg=skew, rotate90=rot,
+                      blur_sigma_px=spec.blur_sigma_px, noise_sigma=spec.noise_sigma,
+                      paper_level=spec.paper_level, light=spec.light,
+                      light_strength=spec.light_strength, binarise=spec.binarise,
+                      jpeg_quality=spec.jpeg_quality)
+
+
 def build(spec: SampleSpec, out_dir: Path) -> dict:
     """Write <name>.pdf and <name>.truth.json into out_dir; return a manifest
-    entry (pages, scan parameters, where tables broke)."""
-    flow = render_pages(spec)
+    entry (pages, scan parameters, where tables broke). Samples with a
+    `damage` (the stress set) go through scan.scan_damaged and their entry
+    also names the renderer and the damage."""
+    if spec.damage is None and spec.renderer == "generator":
+        flow = render_pages(spec)
+        pages, tables = list(flow.pages), _table_entries(flow)
+    else:
+        flow, (pages, tables) = None, clean_pages(spec)
     nrng = np.random.default_rng(seed_of(spec.name))
-    pages = list(flow.pages)
     seal_page = None
     if spec.seal:
+        if flow is None:
+            raise ValueError(f"{spec.name}: seals need the generator renderer")
         pl = next(p for p in flow.placements if p.name == "appeals")
         seal_page = pl.page
         pages[pl.page] = draw_seal(pages[pl.page], seal_center(pl.bbox, nrng), spec.agency)
-    jpegs, page_info = [], []
+    images, page_info = [], []
     for i, page in enumerate(pages):
         skew = spec.skew_deg if i == 0 else round(
             spec.skew_deg * float(nrng.uniform(*SIDE_PAGE_SKEW_JITTER)), 2)
         rot = 1 if spec.rotate90_page == i else 0
-        params = ScanParams(dpi=spec.dpi, skew_deg=skew, rotate90=rot,
-                            blur_sigma_px=spec.blur_sigma_px, noise_sigma=spec.noise_sigma,
-                            paper_level=spec.paper_level, light=spec.light,
-                            light_strength=spec.light_strength, binarise=spec.binarise,
-                            jpeg_quality=spec.jpeg_quality)
-        jpegs.append(scan_page(page, params, nrng))
+        params = _scan_params(spec, skew, rot)
+        if spec.damage is None:
+            images.append(scan_page(page, params, nrng))
+        else:
+            images.append(scan_damaged(page, params, spec.damage, nrng))
         page_info.append({"page": i + 1, "skew_deg": skew,
                           "rotated": "90° counter-clockwise" if rot else None,
                           "colour": i == seal_page and not spec.binarise})
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{spec.name}.pdf").write_bytes(img2pdf.convert(jpegs, nodate=True, engine=img2pdf.Engine.internal))
+    (out_dir / f"{spec.name}.pdf").write_bytes(img2pdf.convert(images, nodate=True, engine=img2pdf.Engine.internal))
     write_truth(spec, out_dir / f"{spec.name}.truth.json")
-    return {"name": spec.name, "dpi": spec.dpi, "pages": page_info,
-            "tables": [{"table": p.name, "page": p.page + 1,
-                        "first_row": p.rows[0] if p.rows else None,
-                        "last_row": p.rows[-1] if p.rows else None, "note": p.note}
-                       for p in flow.placements if p.name != "proactive"],
-            "notes": spec.notes}
+    entry = {"name": spec.name, "dpi": spec.dpi, "pages": page_info, "tables": tables,
+             "notes": spec.notes}
+    if spec.damage is not None:
+        entry.update({"renderer": spec.renderer, "damage": spec.damage.describe(),
+                      "scan": {"blur_sigma_px": spec.blur_sigma_px,
+                               "noise_sigma": spec.noise_sigma,
+                               "jpeg_quality": None if spec.damage.has("binarised")
+                               else spec.jpeg_quality,
+                               "image": "G4 TIFF" if spec.damage.has("binarised") else "JPEG",
+                               "light": spec.light, "light_strength": spec.light_strength}})
+    return entry
 
 
 def truth_of(spec: SampleSpec) -> dict:

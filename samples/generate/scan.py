@@ -12,10 +12,12 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .damage import Damage, speckle
 from .render import RENDER_DPI, font, mm_to_px
 
 SEAL_RGB = (205, 35, 45)
 SEAL_DIAMETER_MM = 42.0
+BLACK_BELOW = 110.0    # stress binarisation: anything darker is black (a dark lid stays black)
 
 
 @dataclass(frozen=True)
@@ -129,3 +131,59 @@ def seal_center(bbox: tuple[int, int, int, int], rng: np.random.Generator) -> tu
     cx = int(x0 + (x1 - x0) * rng.uniform(0.55, 0.8))
     cy = int((y0 + y1) / 2 + rng.uniform(-0.2, 0.2) * d)
     return cx, cy
+
+
+# ---- stress scans: damage.py on top of the scanner ------------------------------------------
+def _binarise(arr: np.ndarray, dpi: int) -> np.ndarray:
+    """Black and white (uint8 0/255) as office scanners do: adaptive
+    threshold over ~5 mm windows, and everything below BLACK_BELOW black (so
+    large dark areas such as a scanner lid do not turn white)."""
+    g = np.clip(arr, 0, 255).astype(np.uint8)
+    out = cv2.adaptiveThreshold(g, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                blockSize=2 * (dpi // 10) + 1, C=15)
+    out[g < BLACK_BELOW] = 0
+    return out
+
+
+def g4_tiff(binary: np.ndarray, dpi: int) -> bytes:
+    """A 0/255 page as a one-strip CCITT G4 TIFF tagged with `dpi` (img2pdf
+    embeds it as-is, /Filter /CCITTFaxDecode)."""
+    img = Image.fromarray(np.ascontiguousarray(binary), "L").convert("1", dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    img.save(buf, "TIFF", compression="group4", dpi=(dpi, dpi),
+             strip_size=img.width * img.height)   # one strip: img2pdf needs it to pass G4 through
+    return buf.getvalue()
+
+
+def scan_damaged(page: Image.Image, p: ScanParams, damage: Damage,
+                 rng: np.random.Generator) -> bytes:
+    """Scan a clean RENDER_DPI page (either renderer; grey) with `damage`:
+    ruling damage at RENDER_DPI, resample to p.dpi, scanner levels, paper
+    geometry (perspective, scanner edge, else plain skew by p.skew_deg), light,
+    blur, noise, then binarise + speckle → G4 TIFF (if 'binarised' or
+    p.binarise) or JPEG at p.jpeg_quality. Returns the image file bytes."""
+    arr = damage.apply_lines(np.asarray(page.convert("L")), RENDER_DPI, rng)
+    if p.dpi != RENDER_DPI:
+        h, w = arr.shape
+        arr = cv2.resize(arr, (round(w * p.dpi / RENDER_DPI), round(h * p.dpi / RENDER_DPI)),
+                         interpolation=cv2.INTER_AREA)
+    h, w = arr.shape
+    arr = p.ink_level + (p.paper_level - p.ink_level) * (arr / 255.0)
+    arr, rotated = damage.apply_paper(arr, p.dpi, p.skew_deg, p.paper_level, rng)
+    if p.skew_deg and not rotated:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), p.skew_deg, 1.0)
+        arr = cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=float(p.paper_level))
+    arr = arr * _light_field(h, w, p.light, p.light_strength, rng)
+    if p.blur_sigma_px > 0:
+        arr = cv2.GaussianBlur(arr, (0, 0), p.blur_sigma_px)
+    if p.noise_sigma > 0:
+        arr = arr + rng.normal(0, p.noise_sigma, arr.shape).astype(np.float32)
+    if p.rotate90:
+        arr = np.ascontiguousarray(np.rot90(arr, p.rotate90))
+    if p.binarise or damage.has("binarised"):
+        return g4_tiff(speckle(_binarise(arr, p.dpi), p.dpi, rng, damage.speckle), p.dpi)
+    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
+    buf = io.BytesIO()
+    out.save(buf, "JPEG", quality=p.jpeg_quality, dpi=(p.dpi, p.dpi), optimize=True)
+    return buf.getvalue()

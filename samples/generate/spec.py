@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
+from .damage import Damage
 from .keys import Template, Value
 
 
@@ -54,3 +55,7 @@ class SampleSpec:
     binarise: bool = False
     expected_failed_rules: list[str] = field(default_factory=list)
     notes: str = ""                             # what this sample covers (README)
+    # -- stress set (samples/stress): renderer and damage.py damage
+    renderer: Literal["generator", "libreoffice"] = "generator"
+    docx_style: Any = None                      # docx_document.DocxStyle (libreoffice renderer)
+    damage: Optional[Damage] = None             # None: the ordinary scanner of scan.scan_page
