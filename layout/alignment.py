@@ -1,11 +1,13 @@
 """Grid segments restored from the alignment of the text inside cells.
 
 A stretch of a faded or broken line that no test found joins two cells
-into one merged cell. When the text inside such a cell falls apart into
-pieces, one in each grid slot, with paper around every slot border that the
-cell crosses (``0   2   0`` across three value columns), the border is taken
-as drawn: real merged cells hold one text (a header, a label) that runs over
-their slot borders or leaves slots empty.
+into one merged cell. When the text inside such a cell, one row high, falls
+apart into pieces, one in each column slot, with paper around every slot
+border that the cell crosses (``0   2   0`` across three value columns),
+the border is taken as drawn: real merged cells hold one text (a header, a
+label) that runs over their slot borders or leaves slots empty. Cells
+merged over rows are left as they are: a label wrapped over two lines
+(``自然/人``) looks just like two numbers stacked.
 """
 from __future__ import annotations
 
@@ -57,33 +59,25 @@ def split_by_text(ink: np.ndarray, origin: tuple[int, int], row_edges: np.ndarra
         ``(row, col, row_span, col_span)`` of the cells (:func:`layout.merge.merge_slots`).
     dpi : float
     settings : GridSettings
-        Uses ``text_split_clear_mm``, ``min_ink_mm2``, ``cell_inset_mm`` and
-        ``text_split_max_width``.
+        Uses ``text_split_clear_mm``, ``min_ink_mm2`` and ``cell_inset_mm``.
 
     Returns
     -------
-    h_present, v_present : copies with the restored segments.
+    h_present, v_present : `h_present` itself, and a copy of `v_present` with the
+        restored segments.
     """
-    h, v = h_present.copy(), v_present.copy()
+    v = v_present.copy()
     ox, oy = origin
     clear = max(1, round(mm_to_px(settings.text_split_clear_mm, dpi)))
     inset = round(mm_to_px(settings.cell_inset_mm, dpi))
     min_ink = max(1, round(settings.min_ink_mm2 * mm_to_px(1.0, dpi) ** 2))
-    for row, col, rs, cs in spans[(spans[:, 2] > 1) | (spans[:, 3] > 1)]:
+    for row, col, rs, cs in spans[(spans[:, 2] == 1) & (spans[:, 3] > 1)]:
         x0, x1 = int(col_edges[col]) - ox, int(col_edges[col + cs]) - ox
-        y0, y1 = int(row_edges[row]) - oy, int(row_edges[row + rs]) - oy
+        y0, y1 = int(row_edges[row]) - oy, int(row_edges[row + 1]) - oy
         cell = ink[max(y0 + inset, 0):y1 - inset, max(x0 + inset, 0):x1 - inset]
         if cell.size == 0:
             continue
-        if cs > 1 and rs == 1:
-            xs = col_edges[col:col + cs + 1] - col_edges[col] - inset
-            if _clear_borders(cell.sum(axis=0), xs[:-1], xs[1:], xs[1:-1], clear, min_ink):
-                v[row, col + 1:col + cs] = True
-        elif rs > 1 and cs == 1:
-            ys = row_edges[row:row + rs + 1] - row_edges[row] - inset
-            # value cells hold short numbers; a label wrapped over the slots fills the width
-            widths = cell.any(axis=0).sum() / max(cell.shape[1], 1)
-            if widths <= settings.text_split_max_width and _clear_borders(
-                    cell.sum(axis=1), ys[:-1], ys[1:], ys[1:-1], clear, min_ink):
-                h[row + 1:row + rs, col] = True
-    return h, v
+        xs = col_edges[col:col + cs + 1] - col_edges[col] - inset
+        if _clear_borders(cell.sum(axis=0), xs[:-1], xs[1:], xs[1:-1], clear, min_ink):
+            v[row, col + 1:col + cs] = True
+    return h_present, v

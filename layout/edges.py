@@ -15,7 +15,7 @@ import numpy as np
 
 from .settings import ScanEdgeSettings, mm_to_px
 
-__all__ = ["paper_mask", "clear_scanner_edges"]
+__all__ = ["paper_mask", "paper_fill", "clear_scanner_edges"]
 
 
 def paper_mask(gray: np.ndarray, dpi: float, settings: ScanEdgeSettings) -> np.ndarray | None:
@@ -60,6 +60,43 @@ def paper_mask(gray: np.ndarray, dpi: float, settings: ScanEdgeSettings) -> np.n
     return paper.astype(bool)
 
 
+def paper_fill(image: np.ndarray, paper: np.ndarray, dpi: float, settings: ScanEdgeSettings) -> np.ndarray:
+    """A smooth continuation of the paper's level over the whole image.
+
+    Normalised convolution with a Gaussian of σ = ``fill_mm`` (computed at
+    ``analysis_dpi``, then resized back): each pixel takes the weighted mean
+    of the paper around it, nearer paper weighing more, so the fill meets
+    the paper without a step and varies as slowly as the light.
+
+    Parameters
+    ----------
+    image : (H, W[, 3]) uint8 ndarray
+    paper : (H, W) bool ndarray
+    dpi : float
+    settings : ScanEdgeSettings
+
+    Returns
+    -------
+    ndarray, like `image`
+    """
+    h, w = paper.shape
+    scale = min(1.0, settings.analysis_dpi / dpi)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    weight = cv2.resize(paper.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    sigma = mm_to_px(settings.fill_mm, dpi * scale)
+    den = cv2.GaussianBlur(weight, (0, 0), sigma)
+    if small.ndim == 3:
+        weight, den = weight[..., None], den[..., None]
+    num = cv2.GaussianBlur(small * weight, (0, 0), sigma)
+    if num.ndim == 2 and small.ndim == 3:
+        num = num[..., None]
+    fallback = np.median(image[paper], axis=0)
+    level = np.where(den > 1e-4, num / np.maximum(den, 1e-4), fallback)
+    full = cv2.resize(level.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.clip(full, 0, 255).astype(np.uint8).reshape(image.shape)
+
+
 def clear_scanner_edges(image: np.ndarray, dpi: float, settings: ScanEdgeSettings) -> np.ndarray:
     """The page with the lid and the shadow beyond the paper painted paper white.
 
@@ -74,8 +111,10 @@ def clear_scanner_edges(image: np.ndarray, dpi: float, settings: ScanEdgeSetting
     -------
     ndarray
         `image` itself when there is no dark border (or ``enabled`` is
-        False), else a copy whose pixels off the paper take the paper's
-        median level.
+        False), else a copy whose pixels off the paper take the level of
+        the paper nearby (:func:`paper_fill`): a flat fill would leave a step
+        at the border of the cleared band where the light falls off towards
+        the edge, and a step passes for a line.
     """
     if not settings.enabled:
         return image
@@ -84,6 +123,5 @@ def clear_scanner_edges(image: np.ndarray, dpi: float, settings: ScanEdgeSetting
     if paper is None or not paper.any():
         return image
     out = image.copy()
-    level = np.median(image[paper], axis=0)
-    out[~paper] = level.astype(np.uint8)
+    out[~paper] = paper_fill(image, paper, dpi, settings)[~paper]
     return out

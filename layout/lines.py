@@ -111,7 +111,7 @@ def line_masks(ink: np.ndarray, faint: np.ndarray, dpi: float, settings: LineSet
     return ruling, pieces
 
 
-def cut_at_crossings(pieces: np.ndarray, crossing_pieces: np.ndarray, dpi: float, settings: LineSettings,
+def cut_at_crossings(pieces: np.ndarray, crossings: np.ndarray, dpi: float, settings: LineSettings,
                      vertical: bool) -> np.ndarray:
     """`pieces` of one direction with the unbroken lines of the other taken out.
 
@@ -119,10 +119,10 @@ def cut_at_crossings(pieces: np.ndarray, crossing_pieces: np.ndarray, dpi: float
     ----------
     pieces : (H, W) uint8 ndarray
         Line pieces along the direction (`vertical`), 255 = ink.
-    crossing_pieces : (H, W) uint8 ndarray
-        Line pieces of the other direction; their runs of at least
-        ``min_line_mm`` (lines, not strokes) are removed from `pieces`,
-        widened by one px on each side.
+    crossings : (H, W) uint8 ndarray
+        Unbroken lines of the other direction (:func:`crossing_lines`), removed
+        from `pieces` widened by one px on each side and by half
+        ``max_thickness_mm`` past their ends.
     dpi : float
     settings : LineSettings
     vertical : bool
@@ -131,10 +131,51 @@ def cut_at_crossings(pieces: np.ndarray, crossing_pieces: np.ndarray, dpi: float
     -------
     (H, W) uint8 ndarray
     """
-    length = max(2, round(mm_to_px(settings.min_line_mm, dpi)))
-    lines = cv2.morphologyEx(crossing_pieces, cv2.MORPH_OPEN, _kernel(length, not vertical))
-    lines = cv2.dilate(lines, _kernel(3, vertical))
+    # one px across, and on along past the ends, so a line that meets the end
+    # of a crossing line (a T) is cut across its whole width too
+    reach = 2 * max(1, round(mm_to_px(settings.max_thickness_mm, dpi) / 2)) + 1
+    lines = cv2.dilate(crossings, np.ones((3, reach) if vertical else (reach, 3), np.uint8))
     return cv2.bitwise_and(pieces, cv2.bitwise_not(lines))
+
+
+def crossing_lines(pieces: np.ndarray, dpi: float, settings: LineSettings, vertical: bool) -> np.ndarray:
+    """Runs of `pieces` (one direction, `vertical`) at least ``min_line_mm`` long: lines."""
+    length = max(2, round(mm_to_px(settings.min_line_mm, dpi)))
+    return cv2.morphologyEx(pieces, cv2.MORPH_OPEN, _kernel(length, vertical))
+
+
+def _crossing_counter(crossings: np.ndarray, vertical: bool):
+    """A function (lo, hi, across) -> number of crossing-line px on [lo, hi) along the line."""
+    inked = crossings > 0
+    counts = np.cumsum(inked, axis=0 if vertical else 1, dtype=np.int32)
+    counts = np.pad(counts, ((1, 0), (0, 0)) if vertical else ((0, 0), (1, 0)))
+    length = inked.shape[0 if vertical else 1]
+    width = inked.shape[1 if vertical else 0]
+
+    def count(lo: np.ndarray, hi: np.ndarray, across: np.ndarray) -> np.ndarray:
+        lo = np.clip(lo, 0, length).astype(np.int64)
+        hi = np.maximum(np.clip(hi, 0, length).astype(np.int64), lo)
+        col = np.clip(across, 0, width - 1).astype(np.int64)
+        return counts[hi, col] - counts[lo, col] if vertical else counts[col, hi] - counts[col, lo]
+
+    return count
+
+
+def _reaches_crossings(crossings: np.ndarray | None, a0: np.ndarray, a1: np.ndarray, before: np.ndarray,
+                       across: np.ndarray, starts: np.ndarray, run: np.ndarray, n: int, touch: int,
+                       vertical: bool) -> np.ndarray:
+    """Per run: False when it bridges a crossing line but no piece of it comes near one.
+
+    A broken line keeps its crossings (doubly inked) and its pieces end on
+    them; strokes of text aligned down a column float between the cell
+    borders, and every gap of their chain holds a border.
+    """
+    if crossings is None or run.size == 0:
+        return np.ones(n, bool)
+    count = _crossing_counter(crossings, vertical)
+    bridged = ~starts & (count(before, a0, across) > 0)
+    touches = (count(a0 - touch, a0 + touch, across) > 0) | (count(a1 - touch, a1 + touch, across) > 0)
+    return ~((np.bincount(run, bridged, n) > 0) & (np.bincount(run, touches, n) == 0))
 
 
 def _group_cummax(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -192,7 +233,7 @@ def side_ink(ink: np.ndarray, boxes: np.ndarray, offset_px: int, width_px: int, 
 
 
 def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: LineSettings,
-                   vertical: bool) -> tuple[np.ndarray, np.ndarray]:
+                   vertical: bool, crossings: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Chain the thin pieces of one direction that lie on one line into segments.
 
     A faded or broken ruling line survives as pieces separated by gaps
@@ -214,6 +255,10 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     ink : (H, W) uint8 ndarray
         Ink mask of the page (255 = ink), for the side test.
     dpi : float
+    crossings : (H, W) uint8 ndarray, optional
+        Unbroken lines of the other direction (:func:`crossing_lines`). A run
+        that bridges a crossing line while none of its pieces comes within
+        ``crossing_touch_mm`` of one is dropped (:func:`_reaches_crossings`).
     settings : LineSettings
     vertical : bool
 
@@ -257,7 +302,8 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     before = np.r_[-np.inf, reach[:-1]]
     new_position = np.r_[True, position[1:] != position[:-1]]
     gap = a0 - before
-    run = np.cumsum(new_position | (gap > mm_to_px(settings.join_gap_mm, dpi))) - 1
+    split = new_position | (gap > mm_to_px(settings.join_gap_mm, dpi))
+    run = np.cumsum(split) - 1
     covered = np.where(new_position, a1 - a0, np.clip(a1 - np.maximum(a0, before), 0, None))
     n = int(run[-1]) + 1
     r_a0 = np.full(n, np.iinfo(np.int64).max); np.minimum.at(r_a0, run, a0)
@@ -266,20 +312,24 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     r_t1 = np.zeros(n, np.int64); np.maximum.at(r_t1, run, t1)
     fill = np.bincount(run, covered, n) / np.maximum(r_a1 - r_a0, 1)
     ok = ((r_a1 - r_a0 >= mm_to_px(settings.min_line_mm, dpi)) & (fill >= settings.min_fill)
+          & _reaches_crossings(crossings, a0, a1, before, (t0 + t1) // 2, new_position | split, run, n,
+                               max(1, round(mm_to_px(settings.crossing_touch_mm, dpi))), vertical)
           & (r_t1 - r_t0 <= mm_to_px(settings.max_thickness_mm, dpi)))
     cols = (r_t0, r_a0, r_t1, r_a1) if vertical else (r_a0, r_t0, r_a1, r_t1)
     runs = np.stack(cols, axis=1)[ok].astype(np.int32).reshape(-1, 4)
     return runs[side_ink(ink, runs, offset, width, vertical) <= settings.max_side_ink], line_pieces
 
 
-def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, max_overshoot_px: float,
+def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
                     vertical: bool) -> np.ndarray:
-    """Cut the ends of segments that run on just past a crossing line.
+    """Cut the ends of segments that stop in a cell instead of at a crossing line.
 
-    A ruling line ends on a crossing line or runs on across the next cell;
-    one that overshoots a crossing line by less than `max_overshoot_px`
-    chained on into a stroke of the text beyond it (a character written
-    right under a cell border). Such an end is moved back onto the crossing.
+    A ruling line runs from crossing line to crossing line. An end that
+    passed a crossing and stops short of the next one by more than
+    `reach_px` (or where no further crossing line comes) chained on into a
+    stroke of the text beyond it (a character right under a column line);
+    it is moved back onto the last crossing it passed. Ends that passed no
+    crossing are left alone (a table's outer frame, a lone line).
 
     Parameters
     ----------
@@ -287,7 +337,7 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, max_overshoot_px
         Boxes ``(x0, y0, x1, y1)`` of one direction (`vertical`), exclusive ends.
     crossing : (m, 4) int ndarray
         Boxes of the other direction.
-    max_overshoot_px : float
+    reach_px : float
     vertical : bool
 
     Returns
@@ -297,26 +347,30 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, max_overshoot_px
     if len(segments) == 0 or len(crossing) == 0:
         return segments.astype(np.int32).reshape(-1, 4)
     seg = segments.astype(np.int64).copy()
-    # along / across coordinates of both families (across of seg = along of crossing)
-    s_a0, s_a1, s_t0, s_t1 = (seg[:, 1], seg[:, 3], seg[:, 0], seg[:, 2]) if vertical else \
-        (seg[:, 0], seg[:, 2], seg[:, 1], seg[:, 3])
-    c = crossing.astype(np.int64)
-    c_pos = ((c[:, 1] + c[:, 3]) / 2.0) if vertical else ((c[:, 0] + c[:, 2]) / 2.0)
+    a_lo, a_hi = (1, 3) if vertical else (0, 2)
+    s_a0, s_a1 = seg[:, a_lo].astype(np.float64), seg[:, a_hi].astype(np.float64)
+    mid = (seg[:, 0] + seg[:, 2]) / 2.0 if vertical else (seg[:, 1] + seg[:, 3]) / 2.0
+    c = crossing.astype(np.float64)
+    c_pos = (c[:, 1] + c[:, 3]) / 2.0 if vertical else (c[:, 0] + c[:, 2]) / 2.0
+    half = ((c[:, 3] - c[:, 1]) if vertical else (c[:, 2] - c[:, 0])) / 2.0 + 1.0
     c_lo, c_hi = (c[:, 0], c[:, 2]) if vertical else (c[:, 1], c[:, 3])
-    mid = (s_t0 + s_t1) / 2.0
-    meets = (c_lo[None, :] <= mid[:, None]) & (mid[:, None] < c_hi[None, :])  # (n, m)
-    # start end: a crossing line inside (a0, a0 + max] and nothing of the segment before it matters
-    over_start = c_pos[None, :] - s_a0[:, None]
-    ok = meets & (over_start > 0) & (over_start <= max_overshoot_px) & (c_pos[None, :] < s_a1[:, None])
-    new_a0 = np.where(ok.any(axis=1), np.where(ok, c_pos[None, :], -np.inf).max(axis=1), s_a0)
-    over_end = s_a1[:, None] - c_pos[None, :]
-    ok = meets & (over_end > 0) & (over_end <= max_overshoot_px) & (c_pos[None, :] > new_a0[:, None])
-    new_a1 = np.where(ok.any(axis=1), np.where(ok, c_pos[None, :], np.inf).min(axis=1), s_a1)
-    a0, a1 = np.round(new_a0).astype(np.int64), np.round(new_a1).astype(np.int64)
-    if vertical:
-        seg[:, 1], seg[:, 3] = a0, np.maximum(a1, a0 + 1)
-    else:
-        seg[:, 0], seg[:, 2] = a0, np.maximum(a1, a0 + 1)
+    meets = (c_lo[None, :] - reach_px <= mid[:, None]) & (mid[:, None] < c_hi[None, :] + reach_px)
+    inside = meets & (c_pos[None, :] > s_a0[:, None] + half) & (c_pos[None, :] < s_a1[:, None] - half)
+    # end side: last crossing passed, and the next crossing beyond the end
+    last = np.where(inside, c_pos[None, :], -np.inf).max(axis=1)
+    beyond = np.where(meets & (c_pos[None, :] >= s_a1[:, None] - half), c_pos[None, :], np.inf).min(axis=1)
+    cut_end = np.isfinite(last) & (beyond - s_a1 > reach_px)
+    first = np.where(inside, c_pos[None, :], np.inf).min(axis=1)
+    before = np.where(meets & (c_pos[None, :] <= s_a0[:, None] + half), c_pos[None, :], -np.inf).max(axis=1)
+    cut_start = np.isfinite(first) & (s_a0 - before > reach_px)
+    # the cut keeps the crossing line's width (its own half thickness)
+    half_last = half[np.argmax(np.where(inside, c_pos[None, :], -np.inf), axis=1)]
+    half_first = half[np.argmin(np.where(inside, c_pos[None, :], np.inf), axis=1)]
+    new_a1 = np.where(cut_end, last + half_last, s_a1)
+    new_a0 = np.where(cut_start, first - half_first, s_a0)
+    keep = new_a1 > new_a0
+    seg[:, a_lo] = np.round(np.where(keep, new_a0, s_a0)).astype(np.int64)
+    seg[:, a_hi] = np.round(np.where(keep, new_a1, s_a1)).astype(np.int64)
     return seg.astype(np.int32)
 
 
@@ -354,13 +408,17 @@ def detect_lines(ink: InkMasks, dpi: float, settings: LineSettings) -> Lines:
     v_ruling, v_pieces = line_masks(ink.ink, ink.faint_v, dpi, settings, vertical=True)
     # pieces are cut where an unbroken crossing line passes, so a stroke of a
     # character fused to a line across its crossing is judged (side test) on its own
-    h_pieces, v_pieces = (cut_at_crossings(h_pieces, v_pieces, dpi, settings, vertical=False),
-                          cut_at_crossings(v_pieces, h_pieces, dpi, settings, vertical=True))
-    horizontal, h_line_pieces = join_collinear(h_pieces, ink.ink, dpi, settings, vertical=False)
-    vertical, v_line_pieces = join_collinear(v_pieces, ink.ink, dpi, settings, vertical=True)
-    overshoot = mm_to_px(settings.max_overshoot_mm, dpi)
-    horizontal, vertical = (trim_overshoots(horizontal, vertical, overshoot, vertical=False),
-                            trim_overshoots(vertical, horizontal, overshoot, vertical=True))
+    h_cross, v_cross = (crossing_lines(h_pieces, dpi, settings, vertical=False),
+                        crossing_lines(v_pieces, dpi, settings, vertical=True))
+    h_pieces, v_pieces = (cut_at_crossings(h_pieces, v_cross, dpi, settings, vertical=False),
+                          cut_at_crossings(v_pieces, h_cross, dpi, settings, vertical=True))
+    horizontal, h_line_pieces = join_collinear(h_pieces, ink.ink, dpi, settings, vertical=False,
+                                               crossings=v_cross)
+    vertical, v_line_pieces = join_collinear(v_pieces, ink.ink, dpi, settings, vertical=True,
+                                             crossings=h_cross)
+    reach = mm_to_px(settings.end_reach_mm, dpi)
+    horizontal, vertical = (trim_overshoots(horizontal, vertical, reach, vertical=False),
+                            trim_overshoots(vertical, horizontal, reach, vertical=True))
     shape = ink.ink.shape
     halo = max(1, round(mm_to_px(settings.text_halo_mm, dpi)))
     # only the pieces of kept lines: the bridged gaps are a claim, not ink,
@@ -376,7 +434,9 @@ def detect_lines(ink: InkMasks, dpi: float, settings: LineSettings) -> Lines:
         v_long=v_long,
         h_pieces=h_line_pieces,
         v_pieces=v_line_pieces,
-        dark_h=_off_text(ink, h_line_pieces, halo),
-        dark_v=_off_text(ink, v_line_pieces, halo),
-        text=cv2.bitwise_and(ink.ink, cv2.bitwise_not(cv2.max(h_line_pieces, v_line_pieces))),
+        # a lone stroke of a digit ("1") is a line-like piece but no line: only
+        # the ink of chained lines stays in the darkness the profile test reads
+        dark_h=_off_text(ink, h_long, halo),
+        dark_v=_off_text(ink, v_long, halo),
+        text=cv2.bitwise_and(ink.ink, cv2.bitwise_not(cv2.max(h_long, v_long))),
     )

@@ -17,6 +17,48 @@ from .settings import GridSettings, mm_to_px
 __all__ = ["profile_presence", "segment_presence"]
 
 
+def through_text(text: np.ndarray, lines: np.ndarray, bounds: np.ndarray, end_zone: int,
+                 text_band: tuple[int, int], max_text: float) -> np.ndarray:
+    """Whether each segment runs through a line of text: text ink on both sides.
+
+    Parameters
+    ----------
+    text : (h, w) uint8 ndarray
+        Text ink (nonzero), the segments' lines along axis 1.
+    lines : (n,) int ndarray
+        Line positions along axis 0, px.
+    bounds : (m + 1,) int ndarray
+        Segment boundaries along axis 1, px (end zones left out).
+    end_zone : int
+    text_band : (int, int)
+        Nearest and farthest offset of the bands beside the line, px.
+    max_text : float
+        A band with more text ink than this fraction of its area counts.
+
+    Returns
+    -------
+    (n, m) bool ndarray
+        True where both bands hold more than `max_text`.
+    """
+    near, far = text_band
+    inked = (text > 0).astype(np.int32)
+    prefix = np.zeros((inked.shape[0] + 1, inked.shape[1] + 1), np.int32)
+    prefix[1:, 1:] = inked.cumsum(axis=0).cumsum(axis=1)
+    lo = bounds[:-1] + end_zone
+    hi = np.maximum(bounds[1:] - end_zone, lo + 1)
+    h = inked.shape[0]
+
+    def share(y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        y0, y1 = np.clip(y0, 0, h)[:, None], np.clip(y1, 0, h)[:, None]
+        area = np.maximum((y1 - y0) * (hi - lo)[None, :], 1)
+        total = prefix[y1, hi[None, :]] - prefix[y0, hi[None, :]] - prefix[y1, lo[None, :]] + prefix[y0, lo[None, :]]
+        return total / area
+
+    before = share(lines - far, lines - near + 1)
+    after = share(lines + near, lines + far + 1)
+    return np.minimum(before, after) > max_text
+
+
 def profile_presence(dark: np.ndarray, text: np.ndarray, ruling: np.ndarray, lines: np.ndarray,
                      bounds: np.ndarray, band: int,
                      end_zone: int, flank: tuple[int, int], text_band: tuple[int, int],
@@ -220,13 +262,23 @@ def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.n
     # a chained line counts where its own ink still covers part of the segment:
     # its end may have chained on into a stroke of a character in the next cell
     some = settings.chained_min_coverage
+    in_v_text = np.zeros_like(v_present)
+    if text is not None:
+        # a vertical chain through a cell of text may be strokes lined up down the
+        # cell (text on both sides). Horizontal chains are not held to this: a
+        # border between two rows of labels has text above and below it.
+        text_band = (band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi))),
+                     band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi))))
+        t_crop = text[y0:y1, x0:x1]
+        in_v_text = through_text(np.ascontiguousarray(t_crop.T), cols, rows, zone, text_band,
+                                 settings.profile_max_text).T
     if h_lines is not None:
         h_present |= (_drawn(h_lines[y0:y1, x0:x1], rows, cols, band, zone, cover, ends=False)
                       & _drawn(h_crop, rows, cols, band, zone, some, ends=False))
     if v_lines is not None:
         v_present |= (_drawn(np.ascontiguousarray(v_lines[y0:y1, x0:x1].T), cols, rows, band, zone, cover,
                              ends=False)
-                      & _drawn(v_crop_t, cols, rows, band, zone, some, ends=False)).T
+                      & _drawn(v_crop_t, cols, rows, band, zone, some, ends=False) & ~in_v_text.T).T
     flank = (max(1, round(mm_to_px(settings.profile_flank_mm[0], dpi))),
              max(2, round(mm_to_px(settings.profile_flank_mm[1], dpi))))
     text_band = (max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi))),

@@ -161,6 +161,10 @@ class ScanEdgeSettings(_Frozen):
         0.002, ge=0, le=1,
         description="A dark border smaller than this fraction of the image is left alone "
                     "(a black mark at the edge, not a lid).")
+    fill_mm: float = Field(
+        10.0, gt=0,
+        description="The cleared border takes the level of the paper around it, weighted by a "
+                    "Gaussian of this σ (no step where the light falls off towards the edge).")
     shadow_mm: float = Field(
         8.0, ge=0,
         description="Band along the paper's edge cleared with the lid: the soft shadow the "
@@ -246,11 +250,16 @@ class LineSettings(_Frozen):
         description="Pieces on one line at most this far apart along it chain into one "
                     "line: the gaps of a broken line (2–4 mm) and a crossing that faded "
                     "away, never the width of a cell (≥ 7 mm in the templates).")
-    max_overshoot_mm: float = Field(
-        3.0, ge=0,
-        description="A line running on past a crossing line by less than this chained on "
-                    "into a stroke of the text beyond it; it is cut back to the crossing "
-                    "(rows and columns of the templates are wider).")
+    crossing_touch_mm: float = Field(
+        0.5, ge=0,
+        description="A gap over a crossing line is bridged only when a piece beside it comes "
+                    "this close to the crossing (a broken line keeps its crossings; aligned "
+                    "text strokes keep off cell borders).")
+    end_reach_mm: float = Field(
+        2.0, ge=0,
+        description="A line that passed a crossing line and stops more than this short of the "
+                    "next one (or where none comes) chained on into a stroke of the text in "
+                    "the cell beyond: it is cut back to the crossing it passed.")
     text_halo_mm: float = Field(
         0.3, ge=0,
         description="The darkness kept for the grid's profile test leaves out text ink and "
@@ -358,26 +367,22 @@ class GridSettings(_Frozen):
         description="A merged cell whose text keeps this far off every slot border it crosses, "
                     "with ink in every slot, is cells joined by a missed line "
                     "(layout.alignment.split_by_text).")
-    text_split_max_width: float = Field(
-        0.5, gt=0, le=1,
-        description="Only cells whose text covers at most this fraction of their width are "
-                    "split across rows (numbers, not a label wrapped over the slots).")
     max_restored_run: int = Field(
         4, ge=0,
         description="Where missing segments leave slots joined in no rectangle (no merged "
                     "cell is so), a run of at most this many missing segments between two "
                     "drawn ones of the same line is restored (layout.grid.complete_segments).")
     full_coverage: float = Field(
-        0.85, gt=0, le=1,
+        0.95, gt=0, le=1,
         description="A grid segment this much covered by ruling ink is drawn even without ink "
                     "in its end zones (a faded line whose ends faded away at the crossings); "
-                    "text strokes never run along a cell border for so long.")
+                    "dense text in a header cell reaches 85 %.")
     chained_min_coverage: float = Field(
-        0.5, gt=0, le=1,
+        0.3, gt=0, le=1,
         description="A grid segment covered by a chained line (pieces joined over gaps) is "
-                    "drawn when ruling ink still covers this fraction of it (a broken line "
-                    "keeps 75–80 % of its length; a line chained on into a character stroke "
-                    "beyond its end covers less of the next cell's side).")
+                    "drawn when ruling ink still covers this fraction of it and no text lies "
+                    "on both its sides: a broken line keeps 75–80 % of its length overall, "
+                    "but a 3 mm gap can take most of a short row's side.")
     anchored_length_mm: float = Field(
         25.0, gt=0,
         description="A line position counts as a ruling when one of its segments runs "

@@ -64,15 +64,17 @@ def reference(clean_page) -> Table:
     return table
 
 
-@pytest.mark.parametrize("kind, min_share", [("faded", 0.8), ("broken", 0.7)])
-def test_damaged_ruling_keeps_the_grid(clean_page, reference, kind, min_share):
+@pytest.mark.parametrize("kind, min_share, min_merged", [("faded", 0.85, 0.7), ("broken", 0.7, 0.4)])
+def test_damaged_ruling_keeps_the_grid(clean_page, reference, kind, min_share, min_merged):
     """Faded or broken lines: the grid's rows and columns, and most cells with their spans."""
     table, _ = _matrix(_scan(clean_page, (kind,), seed=7))
     assert (table.n_rows, table.n_cols) == (reference.n_rows, reference.n_cols)
     same = _cells(table) & _cells(reference)
     assert len(same) >= min_share * len(_cells(reference))
-    # the merged label cells of the template are among them
-    assert (3, 0, 1, 3) in same or (3, 0, 1, 3) not in _cells(reference)
+    # the merged cells that hold the values' labels come back merged, not split
+    # into slots: a real merged cell is never cut by a missed line's stand-in
+    merged = {c for c in _cells(reference) if c[2] > 1 or c[3] > 1}
+    assert len(merged & same) >= min_merged * len(merged)
 
 
 def test_perspective_is_rectified(clean_page, reference):
