@@ -75,17 +75,28 @@ def _bounded_gaps(present: np.ndarray, max_run: int) -> np.ndarray:
     return ~present & (prev >= 0) & (nxt < m) & (nxt - prev - 1 <= max_run)
 
 
+def _with_inner_lines(slots: np.ndarray, h_present: np.ndarray, v_present: np.ndarray) -> np.ndarray:
+    """(R, C) bool: slots whose component has a drawn segment between two of its slots."""
+    inner_h = h_present[1:-1] & (slots[:-1] == slots[1:])
+    inner_v = v_present[:, 1:-1] & (slots[:, :-1] == slots[:, 1:])
+    labels = np.r_[slots[:-1][inner_h], slots[:, :-1][inner_v]]
+    flagged = np.zeros(int(slots.max()) + 1, bool)
+    flagged[labels] = True
+    return flagged[slots]
+
+
 def complete_segments(h_present: np.ndarray, v_present: np.ndarray,
                       max_run: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Restore segments of lines that were missed where a merged cell cannot be.
 
-    A merged cell is a rectangle of slots. Where the slots joined by missing
-    segments form no rectangle, some stretch of a drawn line was missed (a
-    gap too long, a stretch faded away): inside such a component, a run of
-    at most `max_run` missing segments between two drawn segments of the
-    same line is taken as drawn. One pass on the segments as found, so a
-    restored segment never vouches for the next (which would cut through
-    real merged cells); rectangular merges are never touched.
+    A merged cell is a rectangle of slots with no line drawn inside it.
+    Where the slots joined by missing segments form no rectangle, or hold a
+    drawn segment between two of their own slots, some stretch of a drawn
+    line was missed (a gap too long, a stretch faded away): inside such a
+    component, a run of at most `max_run` missing segments between two drawn
+    segments of the same line is taken as drawn. One pass on the segments as
+    found, so a restored segment never vouches for the next (which would cut
+    through real merged cells); consistent merges are never touched.
 
     Parameters
     ----------
@@ -100,7 +111,7 @@ def complete_segments(h_present: np.ndarray, v_present: np.ndarray,
     """
     h, v = h_present.copy(), v_present.copy()
     slots = _slot_labels(h, v)
-    bad = _non_rectangular(slots)
+    bad = _non_rectangular(slots) | _with_inner_lines(slots, h_present, v_present)
     if not bad.any():
         return h, v
     # horizontal segment between slot rows r-1 and r, inside one bad component

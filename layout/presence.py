@@ -253,25 +253,33 @@ def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.n
     v_crop = cv2.dilate(v_crop, wobble.T)
     cover = settings.segment_coverage
     v_crop_t = np.ascontiguousarray(v_crop.T)
+    # segments with text on both sides: a border between two rows or columns of
+    # text, or a stretch inside a cell of text where strokes line up
+    in_h_text = np.zeros((len(rows), len(cols) - 1), bool)
+    in_v_text = np.zeros((len(rows) - 1, len(cols)), bool)
+    if text is not None:
+        text_band = (band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi))),
+                     band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi))))
+        t_crop = text[y0:y1, x0:x1]
+        in_h_text = through_text(t_crop, rows, cols, zone, text_band, settings.profile_max_text)
+        in_v_text = through_text(np.ascontiguousarray(t_crop.T), cols, rows, zone, text_band,
+                                 settings.profile_max_text).T
     h_present = _drawn(h_crop, rows, cols, band, zone, cover)
     v_present = _drawn(v_crop_t, cols, rows, band, zone, cover).T
+    # less covered (faded stretches), but off text: a border with paper beside it
+    weak = settings.weak_coverage
+    h_present |= _drawn(h_crop, rows, cols, band, zone, weak) & ~in_h_text
+    v_present |= _drawn(v_crop_t, cols, rows, band, zone, weak).T & ~in_v_text
     # nearly all of it inked: a line even when a gap or fading took its ends
     full = settings.full_coverage
     h_present |= _drawn(h_crop, rows, cols, band, zone, full, ends=False)
     v_present |= _drawn(v_crop_t, cols, rows, band, zone, full, ends=False).T
-    # a chained line counts where its own ink still covers part of the segment:
-    # its end may have chained on into a stroke of a character in the next cell
+    # a chained line counts where its own ink still covers part of the segment
+    # (its end may have chained on into a stroke of a character in the next
+    # cell); a vertical chain through a cell of text may be strokes lined up
+    # down the cell. Horizontal chains are not held to that: a border between
+    # two rows of labels has text above and below it.
     some = settings.chained_min_coverage
-    in_v_text = np.zeros_like(v_present)
-    if text is not None:
-        # a vertical chain through a cell of text may be strokes lined up down the
-        # cell (text on both sides). Horizontal chains are not held to this: a
-        # border between two rows of labels has text above and below it.
-        text_band = (band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi))),
-                     band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi))))
-        t_crop = text[y0:y1, x0:x1]
-        in_v_text = through_text(np.ascontiguousarray(t_crop.T), cols, rows, zone, text_band,
-                                 settings.profile_max_text).T
     if h_lines is not None:
         h_present |= (_drawn(h_lines[y0:y1, x0:x1], rows, cols, band, zone, cover, ends=False)
                       & _drawn(h_crop, rows, cols, band, zone, some, ends=False))

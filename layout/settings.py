@@ -317,11 +317,12 @@ class RectifySettings(_Frozen):
         description="The slant spread is measured between this quantile of the pieces' slants "
                     "and its complement: a few text strokes do not make a page warped.")
     min_shift_mm: float = Field(
-        1.5, ge=0,
+        3.0, ge=0,
         description="The homography is applied only when it moves a page corner by at least "
                     "this much: slants measured on parallel lines, with their noise, give warps "
-                    "of a fraction of a mm (seen ≤ 0.6 mm on the samples; a 2.5 % corner move "
-                    "of A4 is 5 mm).")
+                    "of a fraction of a mm on clean samples and up to ~2 mm on faded ones; a "
+                    "2.5 % corner move of A4 is 5 mm, and a smaller warp is within the "
+                    "grid's snap).")
     max_scale_change: float = Field(
         1.2, gt=1, description="A homography that would change the page area by more than this "
                                "factor is a wrong estimate and is not applied.")
@@ -337,7 +338,7 @@ class GridSettings(_Frozen):
         description="Half width of the band around a grid edge searched for ruling ink "
                     "(line thickness, residual skew).")
     segment_coverage: float = Field(
-        0.65, gt=0, le=1,
+        0.75, gt=0, le=1,
         description="A grid segment between two nodes is a drawn line when ruling ink "
                     "covers at least this fraction of its length; otherwise the slots on "
                     "both sides belong to one merged cell.")
@@ -372,6 +373,11 @@ class GridSettings(_Frozen):
         description="Where missing segments leave slots joined in no rectangle (no merged "
                     "cell is so), a run of at most this many missing segments between two "
                     "drawn ones of the same line is restored (layout.grid.complete_segments).")
+    weak_coverage: float = Field(
+        0.65, gt=0, le=1,
+        description="A grid segment covered at least this much (with ink at both ends) is "
+                    "drawn too when no text lies on both its sides (profile_text_band_mm): "
+                    "a faded border; inside a cell of text, strokes and their smear reach it.")
     full_coverage: float = Field(
         0.95, gt=0, le=1,
         description="A grid segment this much covered by ruling ink is drawn even without ink "

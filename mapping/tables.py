@@ -207,6 +207,7 @@ class _Collector:
         self.settings = settings
         self.values: dict[str, MappedValue] = {}
         self.warnings: list[str] = []
+        self._keys_of_cell: dict[tuple[int, tuple[int, ...]], set[str]] = {}
 
     def emit(
         self,
@@ -242,7 +243,25 @@ class _Collector:
             reasons=tuple(reasons),
             match_score=round(100.0 * certainty, 2),
         )
+        self._keys_of_cell.setdefault((page, mv.bbox), set()).add(key)
         self._put(mv)
+
+    def flag_shared_cells(self) -> None:
+        """Mark for review every value read from a cell that holds several fields.
+
+        A printed cell holds one number; one cell under two value columns is
+        two cells joined by a ruling line the layout did not find, and its
+        text ("1613") is two numbers run together.
+        """
+        for (page, bbox), keys in self._keys_of_cell.items():
+            if len(keys) < 2:
+                continue
+            reason = f"one cell holds {len(keys)} fields (a line between them may be missing)"
+            for key in keys:
+                mv = self.values.get(key)
+                if mv is not None and mv.page == page and mv.bbox == bbox and reason not in mv.reasons:
+                    self.values[key] = MappedValue(**{**mv.__dict__, "review": True,
+                                                      "reasons": mv.reasons + (reason,)})
 
     def _put(self, mv: MappedValue) -> None:
         old = self.values.get(mv.key)
@@ -763,5 +782,6 @@ def map_tables(tables: Sequence[ReadTable], settings: Optional[MappingSettings] 
             ]
         else:
             out.warnings.append("section 三: the labels do not tell the template")
+    out.flag_shared_cells()
     return Mapping(values=out.values, templates=templates, warnings=tuple(out.warnings),
                    tables=tuple(infos))
