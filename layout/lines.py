@@ -146,17 +146,18 @@ def crossing_lines(pieces: np.ndarray, dpi: float, settings: LineSettings, verti
 
 def _crossing_counter(crossings: np.ndarray, vertical: bool):
     """A function (lo, hi, across) -> number of crossing-line px on [lo, hi) along the line."""
-    inked = crossings > 0
-    counts = np.cumsum(inked, axis=0 if vertical else 1, dtype=np.int32)
-    counts = np.pad(counts, ((1, 0), (0, 0)) if vertical else ((0, 0), (1, 0)))
-    length = inked.shape[0 if vertical else 1]
-    width = inked.shape[1 if vertical else 0]
+    integral = cv2.integral((crossings > 0).astype(np.uint8), sdepth=cv2.CV_32S)
+    length = crossings.shape[0 if vertical else 1]
+    width = crossings.shape[1 if vertical else 0]
 
     def count(lo: np.ndarray, hi: np.ndarray, across: np.ndarray) -> np.ndarray:
         lo = np.clip(lo, 0, length).astype(np.int64)
         hi = np.maximum(np.clip(hi, 0, length).astype(np.int64), lo)
-        col = np.clip(across, 0, width - 1).astype(np.int64)
-        return counts[hi, col] - counts[lo, col] if vertical else counts[col, hi] - counts[col, lo]
+        c0 = np.clip(across, 0, width - 1).astype(np.int64)
+        c1 = c0 + 1
+        if vertical:  # rows lo..hi of column c0
+            return integral[hi, c1] - integral[lo, c1] - integral[hi, c0] + integral[lo, c0]
+        return integral[c1, hi] - integral[c0, hi] - integral[c1, lo] + integral[c0, lo]
 
     return count
 

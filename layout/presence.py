@@ -41,12 +41,10 @@ def through_text(text: np.ndarray, lines: np.ndarray, bounds: np.ndarray, end_zo
         True where both bands hold more than `max_text`.
     """
     near, far = text_band
-    inked = (text > 0).astype(np.int32)
-    prefix = np.zeros((inked.shape[0] + 1, inked.shape[1] + 1), np.int32)
-    prefix[1:, 1:] = inked.cumsum(axis=0).cumsum(axis=1)
+    prefix = cv2.integral((text > 0).astype(np.uint8), sdepth=cv2.CV_32S)
     lo = bounds[:-1] + end_zone
     hi = np.maximum(bounds[1:] - end_zone, lo + 1)
-    h = inked.shape[0]
+    h = text.shape[0]
 
     def share(y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
         y0, y1 = np.clip(y0, 0, h)[:, None], np.clip(y1, 0, h)[:, None]

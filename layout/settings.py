@@ -287,7 +287,8 @@ class RectifySettings(_Frozen):
 
     enabled: bool = Field(True, description="Rectify pages whose ruling lines are not parallel.")
     analysis_dpi: float = Field(
-        100.0, gt=0, description="Straight line pieces are searched on masks reduced to this dpi.")
+        75.0, gt=0, description="Straight line pieces are searched on masks reduced to this dpi "
+                                "(the search's cost grows with the pixel count).")
     angle_step_degrees: float = Field(
         0.1, gt=0, description="Angle resolution of the line search (Hough accumulator).")
     min_votes: float = Field(
@@ -317,7 +318,7 @@ class RectifySettings(_Frozen):
         description="The slant spread is measured between this quantile of the pieces' slants "
                     "and its complement: a few text strokes do not make a page warped.")
     min_shift_mm: float = Field(
-        3.0, ge=0,
+        2.0, ge=0,
         description="The homography is applied only when it moves a page corner by at least "
                     "this much: slants measured on parallel lines, with their noise, give warps "
                     "of a fraction of a mm on clean samples and up to ~2 mm on faded ones; a "
