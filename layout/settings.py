@@ -211,7 +211,9 @@ class BinarizeSettings(_Frozen):
                     "mask already (unclipped, a thin dark crossing line would smear a band).")
     faint_clear_mm: float = Field(
         0.0, ge=0,
-        description="Faint ink within this distance of ink is its halo, not a faded line.")
+        description="Faint ink within this distance of ink (and always within 1 px, the "
+                    "blur of the stroke's edge) is its halo, not a faded line. Wider than "
+                    "that cuts a faded line where it passes next to text (s13).")
     red_channel_lift: float = Field(
         0.5, ge=0,
         description="The red lift is capped at R + red_channel_lift · (R − max(G, B)): the "
