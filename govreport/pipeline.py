@@ -38,7 +38,7 @@ import models
 import ocr
 from layout.debug import write_debug_images
 from layout.types import Box, Cell, Page, Table
-from mapping.types import PageText, ReadCell, ReadTable
+from mapping.types import PageText, ReadCell, ReadLine, ReadTable
 
 from .settings import Settings, SettingsSource
 
@@ -113,7 +113,7 @@ class Pipeline:
         page_texts: list[PageText] = []
         warnings: list[str] = []
         tables_by_page: list[list[Table]] = []  # boxes only: small, kept to join tables
-        texts_by_page: list[dict[Box, ocr.Recognition]] = []
+        texts_by_page: list[dict[Box, list[ReadLine]]] = []
         with layout.open_document(path, self.settings.layout.raster) as document:
             for page in self._upright_pages(document, timer):
                 page, found = self._page_layout(page, timer)
@@ -198,18 +198,18 @@ class Pipeline:
             timer.add("lines_grid", t)
         return found.page, found  # rectified when the page was warped
 
-    def _read_cells(self, page: Page, tables: Sequence[Table], timer: _Timer) -> dict[Box, ocr.Recognition]:
+    def _read_cells(self, page: Page, tables: Sequence[Table], timer: _Timer) -> dict[Box, list[ReadLine]]:
         """Recognise every text line of every non-empty cell of a page, in one batch.
 
         The short single-line crops of a table row are read side by side as
         one line (``ocr.recognize_rows``, ``OcrSettings.strips``).
 
-        Returns the text of each non-empty cell keyed by the cell's box (px
-        in this page's image): lines joined top to bottom, confidence the
-        lowest of its lines. Empty cells never reach OCR.
+        Returns the recognised lines of each non-empty cell, top to bottom,
+        keyed by the cell's box (px in this page's image). Empty cells never
+        reach OCR.
         """
         t = time.perf_counter()
-        owners: list[Box] = []  # the cell box of each crop
+        owners: list[tuple[Box, Box]] = []  # (cell box, line box) of each crop
         crops: list[np.ndarray | None] = []
         rows: list[tuple[int, int] | None] = []  # strip key of each crop (ocr.recognize_rows)
         margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
@@ -218,21 +218,18 @@ class Pipeline:
             for cell in sorted(table.cells, key=lambda c: (c.row, c.bbox[0])):
                 key = _strip_row(ti, cell, self.settings.ocr)
                 for box in cell.text_lines:
-                    owners.append(cell.bbox)
+                    owners.append((cell.bbox, box))
                     rows.append(key)
                     # A little room around the line, kept inside the cell's
                     # ruling lines; trim_to_ink then cuts to the ink plus its
                     # own margin and paints border remnants out.
                     crop = _crop(page.image, _grow(box, margin, cell.bbox))
                     crops.append(ocr.trim_to_ink(crop, self.settings.ocr))
-        lines: dict[Box, list[ocr.Recognition]] = defaultdict(list)
-        for owner, result in zip(owners, ocr.recognize_rows(self.engine.recognizer, crops, rows)):
-            lines[owner].append(result)
+        lines: dict[Box, list[ReadLine]] = defaultdict(list)
+        for (owner, box), result in zip(owners, ocr.recognize_rows(self.engine.recognizer, crops, rows)):
+            lines[owner].append(ReadLine(box, result.text, float(result.confidence)))
         timer.add("ocr", t)
-        return {
-            box: ocr.Recognition("".join(r.text for r in parts), min(r.confidence for r in parts))
-            for box, parts in lines.items()
-        }
+        return dict(lines)
 
     def _read_free_text(self, page: Page, found: layout.PageLayout) -> PageText:
         """Detection + recognition of the free text outside the tables (title, headings)."""
@@ -285,15 +282,21 @@ def _crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     return image[max(y0, 0):y1, max(x0, 0):x1]
 
 
-def _read_table(page_number: int, table: Table, texts: dict[Box, ocr.Recognition]) -> ReadTable:
-    """A layout table with the recognised text of its cells ("" for empty cells)."""
-    blank = ocr.Recognition("", 1.0)  # an empty cell is certain to be blank
-    cells = tuple(
-        ReadCell(c.row, c.col, c.row_span, c.col_span, c.bbox,
-                 texts.get(c.bbox, blank).text, float(texts.get(c.bbox, blank).confidence))
-        for c in table.cells
-    )
-    return ReadTable(page_number, table.bbox, table.n_rows, table.n_cols, cells, table.continues_previous)
+def _read_table(page_number: int, table: Table, texts: dict[Box, list[ReadLine]]) -> ReadTable:
+    """A layout table with the recognised text of its cells.
+
+    A cell's text is its lines' texts joined top to bottom, its confidence the
+    lowest of its lines'; an empty cell reads "" with confidence 1.0 (it is
+    certain to be blank).
+    """
+    cells = []
+    for c in table.cells:
+        lines = tuple(texts.get(c.bbox, ()))
+        text = "".join(line.text for line in lines)
+        confidence = min((line.confidence for line in lines), default=1.0)
+        cells.append(ReadCell(c.row, c.col, c.row_span, c.col_span, c.bbox, text, confidence, lines))
+    return ReadTable(page_number, table.bbox, table.n_rows, table.n_cols, tuple(cells),
+                     table.continues_previous, tuple(table.row_edges))
 
 
 def _grow(box: tuple[int, int, int, int], margin: int,

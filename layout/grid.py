@@ -216,12 +216,16 @@ def grid_edges(horizontal: np.ndarray, vertical: np.ndarray, h_near: np.ndarray,
     return _drop_close(rows, min_cell), _drop_close(cols, min_cell)
 
 
-def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSettings) -> tuple[np.ndarray, Box]:
-    """Text ink of one table: the mask without its drawn grid lines and specks.
+def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSettings,
+             remnants: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, Box]:
+    """Text ink of one table: the mask without its grid lines and specks.
 
     Bands of ``band_mm + line_clear_mm`` around every *drawn* segment are
-    cleared (a dash "—" inside a cell is kept); components smaller than
-    ``speck_mm2`` are dropped.
+    cleared (a dash "—" inside a cell is kept). Along a segment judged not
+    drawn, only the line-like ink of `remnants` (``(h_pieces, v_pieces)``,
+    :class:`layout.lines.Lines`, page px) in that band is cleared: what is
+    left of a broken line there is not text, and left in it would join two
+    cells' texts into one. Components smaller than ``speck_mm2`` are dropped.
 
     Returns
     -------
@@ -239,6 +243,15 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
         ink[max(0, r[i] - clear):r[i] + clear + 1, c[j]:c[j + 1]] = 0
     for i, j in zip(*np.nonzero(spec.v_present)):
         ink[r[i]:r[i + 1], max(0, c[j] - clear):c[j] + clear + 1] = 0
+    if remnants is not None:
+        h_pieces, v_pieces = (m[y0:y1, x0:x1] > 0 for m in remnants)
+        near_row = np.zeros(ink.shape[0], bool)
+        near_col = np.zeros(ink.shape[1], bool)
+        for e in r:
+            near_row[max(0, e - clear):e + clear + 1] = True
+        for e in c:
+            near_col[max(0, e - clear):e + clear + 1] = True
+        ink[(h_pieces & near_row[:, None]) | (v_pieces & near_col[None, :])] = 0
     speck = mm_to_px(1.0, dpi) ** 2 * settings.speck_mm2
     if speck >= 1:
         n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -309,7 +322,8 @@ def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int) -> list[t
     return [(a, b) for a, b in lines]
 
 
-def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, settings: GridSettings) -> Table:
+def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, settings: GridSettings,
+                remnants: tuple[np.ndarray, np.ndarray] | None = None) -> Table:
     """Cells of one table: merged spans, empty cells, ink boxes, text lines.
 
     Parameters
@@ -321,6 +335,8 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
         1-based page number stored in the table.
     dpi : float
     settings : GridSettings
+    remnants : (h_pieces, v_pieces) of :class:`layout.lines.Lines`, or None
+        (see :func:`text_ink`).
 
     Returns
     -------
@@ -328,7 +344,7 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
     """
     rows, cols = spec.row_edges, spec.col_edges
     spans = merge_slots(spec.h_present, spec.v_present)
-    ink, (tx, ty, _, _) = text_ink(mask, spec, dpi, settings)
+    ink, (tx, ty, _, _) = text_ink(mask, spec, dpi, settings, remnants)
     h_present, v_present = split_by_text(ink, (tx, ty), rows, cols, spec.h_present, spec.v_present,
                                          spans, dpi, settings)
     if not (np.array_equal(h_present, spec.h_present) and np.array_equal(v_present, spec.v_present)):

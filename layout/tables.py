@@ -80,7 +80,8 @@ def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:
         lines = detect_lines(ink, page.dpi, settings.lines)
     mask = ink.ink
     grids = tuple(find_grids(lines, page.dpi, settings.grid))
-    tables = tuple(build_table(mask, g, page.number, page.dpi, settings.grid) for g in grids)
+    remnants = (lines.h_pieces, lines.v_pieces)
+    tables = tuple(build_table(mask, g, page.number, page.dpi, settings.grid, remnants) for g in grids)
     return PageLayout(page, mask, lines, grids, tables)
 
 

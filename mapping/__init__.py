@@ -9,7 +9,7 @@ from .labels import LabelMatch, LabelMatcher, normalize
 from .meta import TitleMeta, extract_meta, has_title
 from .settings import MappingSettings
 from .tables import classify_table, map_tables
-from .types import Mapping, MappedValue, PageText, ReadCell, ReadTable, TableInfo
+from .types import Mapping, MappedValue, PageText, ReadCell, ReadLine, ReadTable, TableInfo
 from .values import ParsedValue, parse_value
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "PageText",
     "ParsedValue",
     "ReadCell",
+    "ReadLine",
     "ReadTable",
     "TableInfo",
     "TitleMeta",

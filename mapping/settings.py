@@ -73,6 +73,27 @@ class MappingSettings(BaseModel):
         description="Give an unreadable section 三 row label the one row key that fits "
         "between its matched neighbours (always marked for review).",
     )
+    template_columns: bool = Field(
+        True,
+        description="Give section 三 value columns whose header could not be read their "
+        "keys from the template's column order (mapping.columns): only when the body holds "
+        "exactly the template's number of number columns and no header read contradicts it.",
+    )
+    template_columns_min_share: float = Field(
+        0.6, gt=0.0, le=1.0,
+        description="A grid column is a number column when its own cells hold numbers in "
+        "at least this share of the body rows.",
+    )
+    template_columns_min_confirming: int = Field(
+        2, ge=1,
+        description="Headers read in their template place that confirm the column order "
+        "(else the row sums must; unconfirmed inferred columns are marked for review).",
+    )
+    template_columns_min_sum_rows: int = Field(
+        2, ge=1,
+        description="Body rows with a non-zero 总计 whose applicant columns add up to it "
+        "that confirm the column order (or override a contradicting header read).",
+    )
 
     # --- meta (title) ---------------------------------------------------
     title_lines: int = Field(

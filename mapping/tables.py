@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-import numpy as np
 
 from models.schema import (
     APPEAL_COLUMNS,
@@ -61,6 +60,8 @@ from models.schema import (
     signed,
 )
 
+from .columns import order_columns
+from .grid import Grid, blank, has_text, is_label
 from .labels import LabelMatch, LabelMatcher, clean_label, normalize
 from .settings import MappingSettings
 from .types import Mapping, MappedValue, ReadCell, ReadTable, TableInfo
@@ -117,64 +118,6 @@ def _vocab(settings: MappingSettings) -> _Vocab:
         appeal_groups=LabelMatcher(groups, settings),
         appeal_cols=LabelMatcher(rows(APPEAL_COLUMNS), settings),
     )
-
-
-# ------------------------------------------------------------------ grid
-
-
-class _Grid:
-    """Slot → cell lookup of one ``ReadTable`` (merged cells fill all their slots)."""
-
-    def __init__(self, table: ReadTable):
-        self.table = table
-        self.n_rows, self.n_cols = table.n_rows, table.n_cols
-        self.slot = np.full((max(self.n_rows, 0), max(self.n_cols, 0)), -1, dtype=np.int32)
-        for i, c in enumerate(table.cells):
-            self.slot[c.row : c.row + max(c.row_span, 1), c.col : c.col + max(c.col_span, 1)] = i
-
-    def at(self, r: int, c: int) -> Optional[ReadCell]:
-        """The cell covering slot (r, c); None for no cell, also off the grid (the
-        columns of a header read in an earlier, wider table part)."""
-        if not (0 <= r < self.n_rows and 0 <= c < self.n_cols):
-            return None
-        i = int(self.slot[r, c])
-        return self.table.cells[i] if i >= 0 else None
-
-    def across(self, r: int, cols: Sequence[int]) -> list[ReadCell]:
-        """Distinct cells covering row ``r`` over ``cols``, left to right."""
-        out: list[ReadCell] = []
-        seen: set[int] = set()
-        for c in cols:
-            if not (0 <= r < self.n_rows and 0 <= c < self.n_cols):
-                continue
-            i = int(self.slot[r, c])
-            if i >= 0 and i not in seen:
-                seen.add(i)
-                out.append(self.table.cells[i])
-        return out
-
-    def down(self, c: int, rows: Sequence[int]) -> list[ReadCell]:
-        """Distinct cells covering column ``c`` over ``rows``, top to bottom."""
-        out: list[ReadCell] = []
-        seen: set[int] = set()
-        for r in rows:
-            i = int(self.slot[r, c])
-            if i >= 0 and i not in seen:
-                seen.add(i)
-                out.append(self.table.cells[i])
-        return out
-
-
-def _has_text(cell: Optional[ReadCell]) -> bool:
-    return cell is not None and bool(normalize(cell.text))
-
-
-def _is_label(cell: ReadCell) -> bool:
-    return _has_text(cell) and not is_value_text(cell.text)
-
-
-def _blank(cell: ReadCell) -> bool:
-    return not re.sub(r"\s+", "", cell.text or "")
 
 
 # ------------------------------------------------------------------ matches
@@ -285,7 +228,7 @@ def _pick(cells: Sequence[_Placed]) -> tuple[_Placed, tuple[str, ...]]:
     confident filled one, flagged when their texts differ."""
     if len(cells) == 1:
         return cells[0], ()
-    filled = [c for c in cells if not _blank(c[0])]
+    filled = [c for c in cells if not blank(c[0])]
     if not filled:
         return cells[0], ()
     best = max(filled, key=lambda c: c[0].confidence)
@@ -307,7 +250,7 @@ def classify_table(table: ReadTable, settings: Optional[MappingSettings] = None)
     """
     s = MappingSettings.resolve(settings)
     v = _vocab(s)
-    texts = [c.text for c in table.cells if _is_label(c)]
+    texts = [c.text for c in table.cells if is_label(c)]
     if not texts:
         return None
     votes = Counter()
@@ -355,11 +298,11 @@ class _ProState:
     votes: dict[int, list[Optional[str]]] = field(default_factory=dict)  # table → votes
 
 
-def _read_proactive(grid: _Grid, ti: int, st: _ProState, v: _Vocab, s: MappingSettings) -> None:
+def _read_proactive(grid: Grid, ti: int, st: _ProState, v: _Vocab, s: MappingSettings) -> None:
     votes = st.votes.setdefault(ti, [])
     all_cols = list(range(grid.n_cols))
     for r in range(grid.n_rows):
-        texts = [c for c in grid.across(r, all_cols) if _has_text(c)]
+        texts = [c for c in grid.across(r, all_cols) if has_text(c)]
         if not texts:
             continue
         first = texts[0]
@@ -369,7 +312,7 @@ def _read_proactive(grid: _Grid, ti: int, st: _ProState, v: _Vocab, s: MappingSe
             continue
         m0 = v.pro_cols.match(first.text)
         others = [c for c in texts[1:] if c.col > first.col]
-        header_like = others and all(_is_label(c) for c in others)
+        header_like = others and all(is_label(c) for c in others)
         if m0.key == _HEADER or (header_like and not is_value_text(first.text)
                                  and v.pro_rows.match(first.text).key is None):
             st.columns = {}
@@ -383,7 +326,7 @@ def _read_proactive(grid: _Grid, ti: int, st: _ProState, v: _Vocab, s: MappingSe
             continue
         if not st.columns:
             continue  # data before any header: nothing tells the columns
-        label = first if _is_label(first) else None
+        label = first if is_label(first) else None
         match = v.pro_rows.match(label.text) if label else None
         values: dict[str, list[_Placed]] = {}
         columns: dict[str, _Keyed] = {}
@@ -392,10 +335,13 @@ def _read_proactive(grid: _Grid, ti: int, st: _ProState, v: _Vocab, s: MappingSe
             cell = grid.at(r, gc)
             if cell is None or cell is label or (label and cell.col < label.col):
                 continue
+            cell = grid.in_row(cell, r)
+            if cell is None:
+                continue
             if (cell, page) not in values.setdefault(k.key, []):
                 values[k.key].append((cell, page))
             columns[k.key] = k
-        if label is None and all(_blank(c) for cs in values.values() for c, _ in cs):
+        if label is None and all(blank(c) for cs in values.values() for c, _ in cs):
             continue
         if match is not None and match.key:
             votes.append(match.template)
@@ -468,9 +414,9 @@ class _AppPart:
     has_header: bool
 
 
-def _app_header(grid: _Grid, v: _Vocab, s: MappingSettings) -> tuple[int, dict[int, _Keyed]]:
+def _app_header(grid: Grid, v: _Vocab, s: MappingSettings) -> tuple[int, dict[int, _Keyed]]:
     """(rows the header takes, grid col → column key) of a section 三 part."""
-    label_cells = [c for c in grid.table.cells if _is_label(c)]
+    label_cells = [c for c in grid.table.cells if is_label(c)]
     if not label_cells:
         return 0, {}
     matches = v.app_cols.match_many([c.text for c in label_cells])
@@ -484,13 +430,53 @@ def _app_header(grid: _Grid, v: _Vocab, s: MappingSettings) -> tuple[int, dict[i
     end = max(c.row + c.row_span for c in grid.table.cells if c.row <= last)
     columns: dict[int, _Keyed] = {}
     for gc in range(grid.n_cols):
-        path = [c for c in grid.down(gc, range(end)) if _has_text(c)]
+        path = [c for c in grid.down(gc, range(end)) if has_text(c)]
         if not path:
             continue
         k = _keyed(v.app_cols.match(path[-1].text), s, "column")
         if k is not None and not k.key.startswith("_"):
             columns[gc] = k
     return end, columns
+
+
+def _body_start(grid: Grid, v: _Vocab, s: MappingSettings) -> Optional[int]:
+    """The first row of a section 三 part that starts a label of the matrix's rows."""
+    cells = [c for c in grid.table.cells if is_label(c)]
+    rows = [c.row for c, m in zip(cells, v.app_rows.match_many([c.text for c in cells]))
+            if m.key is not None and m.score >= s.label_review_score]
+    return min(rows) if rows else None
+
+
+def _template_columns(grid: Grid, end: int, columns: dict[int, _Keyed], v: _Vocab,
+                      s: MappingSettings) -> tuple[int, dict[int, _Keyed]]:
+    """(header rows, column keys) of a part with the columns whose header was
+    not read keyed from the template's order (``mapping.columns``)."""
+    start = end if columns else _body_start(grid, v, s)
+    if start is None:
+        return end, columns
+    order = order_columns(
+        grid, range(start, grid.n_rows), {c: k.key for c, k in columns.items()},
+        [c.key for c in APPLICATION_COLUMNS], [range(len(APPLICATION_COLUMNS))],
+        s.template_columns_min_share,
+        s.template_columns_min_confirming, s.template_columns_min_sum_rows,
+    )
+    if order is None or (order.conflicts and not order.sums_hold):
+        return end, columns
+    if all(c in columns and columns[c].key == k for c, k in order.keys.items()):
+        return end, columns
+    printed = {c.key: c.labels[0].text for c in APPLICATION_COLUMNS}
+    first = min(order.keys)
+    out = {c: k for c, k in columns.items() if c >= first}
+    for c, key in order.keys.items():
+        if c in out and out[c].key == key:
+            continue
+        if order.confirmed:
+            out[c] = _Keyed(key, 1.0, (), printed[key])
+        else:
+            out[c] = _Keyed(key, _INFERRED_CERTAINTY,
+                            (f"column header not read; key {key} from the template's column order",),
+                            printed[key])
+    return start, out
 
 
 def _inherit(prev: _AppPart, n_cols: int) -> dict[int, _Keyed]:
@@ -500,9 +486,11 @@ def _inherit(prev: _AppPart, n_cols: int) -> dict[int, _Keyed]:
 
 
 def _read_applications(
-    grid: _Grid, ti: int, prev: Optional[_AppPart], v: _Vocab, s: MappingSettings, out: _Collector
+    grid: Grid, ti: int, prev: Optional[_AppPart], v: _Vocab, s: MappingSettings, out: _Collector
 ) -> Optional[_AppPart]:
     end, columns = _app_header(grid, v, s)
+    if s.template_columns and (prev is None or columns):
+        end, columns = _template_columns(grid, end, columns, v, s)
     has_header = bool(columns)
     if not columns:
         if prev is None:
@@ -527,16 +515,22 @@ def _read_applications(
     label_cols = list(range(first_value))
     rows: list[_AppRow] = []
     for r in range(end, grid.n_rows):
-        labels = [c for c in grid.across(r, label_cols) if _has_text(c)]
+        labels = [c for c in grid.across(r, label_cols) if is_label(c)]
+        if labels and labels[-1].row_span > 1 and labels[-1].col + labels[-1].col_span == first_value:
+            leaf = grid.in_row(labels[-1], r)  # the innermost label over rows of their own
+            labels = labels[:-1] + ([leaf] if leaf is not None and is_label(leaf) else [])
         values: dict[str, list[_Placed]] = {}
         page = grid.table.page
         for gc, k in columns.items():
             cell = grid.at(r, gc)
-            if cell is None or cell.row != r or cell.col < first_value:
+            if cell is None or cell.col < first_value:
+                continue
+            cell = grid.in_row(cell, r)
+            if cell is None:
                 continue
             if (cell, page) not in values.setdefault(k.key, []):
                 values[k.key].append((cell, page))
-        if not labels and all(_blank(c) for cs in values.values() for c, _ in cs):
+        if not labels and all(blank(c) for cs in values.values() for c, _ in cs):
             continue
         rows.append(_AppRow(labels, values, grid.table.page))
     return _AppPart(ti, grid.table.page, grid.n_cols, columns, rows, has_header)
@@ -579,8 +573,8 @@ def _join_rows(a: _AppRow, b: _AppRow, v: _Vocab, s: MappingSettings) -> Optiona
     extra = {c: a.extra.get(c, ()) + b.extra.get(c, ()) for c in {*a.extra, *b.extra}}
     for col in list(dict.fromkeys(list(a.values) + list(b.values))):
         ca, cb = a.values.get(col, []), b.values.get(col, [])
-        fa = [c for c in ca if not _blank(c[0])]
-        fb = [c for c in cb if not _blank(c[0])]
+        fa = [c for c in ca if not blank(c[0])]
+        fb = [c for c in cb if not blank(c[0])]
         if fa and fb:
             extra[col] = extra.get(col, ()) + (
                 f"row split across pages has values on both sides: "
@@ -652,7 +646,7 @@ def _emit_applications(
     col_keys = {k.key: k for p in parts for k in p.columns.values()}
     for row, k in zip(rows, keyed):
         if k is None:
-            if any(not _blank(c) for cs in row.values.values() for c, _ in cs):
+            if any(not blank(c) for cs in row.values.values() for c, _ in cs):
                 out.warnings.append(
                     f"section 三 row {row.printed!r} (page {row.page}) not recognised; "
                     f"its values are left out"
@@ -668,10 +662,10 @@ def _emit_applications(
 # ------------------------------------------------------------------ section 四
 
 
-def _read_appeals(grid: _Grid, ti: int, v: _Vocab, s: MappingSettings, out: _Collector) -> None:
+def _read_appeals(grid: Grid, ti: int, v: _Vocab, s: MappingSettings, out: _Collector) -> None:
     all_cols = list(range(grid.n_cols))
     end = next(
-        (r for r in range(grid.n_rows) if not any(_is_label(c) for c in grid.across(r, all_cols))),
+        (r for r in range(grid.n_rows) if not any(is_label(c) for c in grid.across(r, all_cols))),
         grid.n_rows,
     )
     if end == 0 or end == grid.n_rows:
@@ -679,11 +673,12 @@ def _read_appeals(grid: _Grid, ti: int, v: _Vocab, s: MappingSettings, out: _Col
         return
     value_rows = [r for r in range(end, grid.n_rows)]
     vr = next(
-        (r for r in value_rows if any(not _blank(c) for c in grid.across(r, all_cols))), value_rows[0]
+        (r for r in value_rows if any(not blank(c) for c in grid.across(r, all_cols))), value_rows[0]
     )
     seen_litigation: Counter = Counter()
+    keyed: dict[int, tuple[_Keyed, _Keyed, tuple[str, ...], str]] = {}  # gc → group, column, reasons, label
     for gc in all_cols:
-        path = [c for c in grid.down(gc, range(end)) if _has_text(c)]
+        path = [c for c in grid.down(gc, range(end)) if has_text(c)]
         if len(path) < 2:
             continue
         col = _keyed(v.appeal_cols.match(path[-1].text), s, "column")
@@ -705,12 +700,41 @@ def _read_appeals(grid: _Grid, ti: int, v: _Vocab, s: MappingSettings, out: _Col
             continue
         if group.key.startswith("litigation"):
             seen_litigation[col.key] += 1
+        keyed[gc] = (group, col, extra, " ".join(clean_label(c.text) for c in path[:-1]))
+    if s.template_columns:
+        keyed = _appeal_template_columns(grid, vr, keyed, s)
+    for gc, (group, col, extra, row_label) in keyed.items():
         cell = grid.at(vr, gc)
         if cell is None:
             continue
-        row_label = " ".join(clean_label(c.text) for c in path[:-1])
         out.emit(f"appeals.{group.key}.{col.key}", [(cell, grid.table.page)], group, col, row_label,
                  extra)
+
+
+def _appeal_template_columns(grid: Grid, vr: int, keyed: dict, s: MappingSettings) -> dict:
+    """Section 四 columns whose header was not read, keyed from the template's
+    order of its fifteen columns (``mapping.columns``)."""
+    template = [(g, c.key) for g in APPEAL_GROUPS for c in APPEAL_COLUMNS]
+    n = len(APPEAL_COLUMNS)
+    order = order_columns(
+        grid, [vr], {gc: f"{g.key}.{c.key}" for gc, (g, c, _, _) in keyed.items()},
+        [f"{g}.{c}" for g, c in template], [range(i, i + n) for i in range(0, len(template), n)],
+        s.template_columns_min_share, s.template_columns_min_confirming, s.template_columns_min_sum_rows,
+    )
+    if order is None or (order.conflicts and not order.sums_hold):
+        return keyed
+    out = {gc: k for gc, k in keyed.items() if gc in order.keys and gc not in order.conflicts}
+    printed_col = {c.key: c.labels[0].text for c in APPEAL_COLUMNS}
+    for gc, key in order.keys.items():
+        if gc in out:
+            continue
+        g, c = key.split(".")
+        group_label = " ".join(APPEAL_GROUPS[g])
+        certainty, reasons = (1.0, ()) if order.confirmed else (
+            _INFERRED_CERTAINTY, (f"column header not read; key {key} from the template's column order",))
+        out[gc] = (_Keyed(g, certainty, reasons, group_label), _Keyed(c, certainty, (), printed_col[c]),
+                   (), group_label)
+    return out
 
 
 # ------------------------------------------------------------------ entry point
@@ -740,7 +764,7 @@ def map_tables(tables: Sequence[ReadTable], settings: Optional[MappingSettings] 
     prev_section: Optional[str] = None
     prev_table: Optional[ReadTable] = None
     for ti, table in enumerate(tables):
-        grid = _Grid(table)
+        grid = Grid(table)
         section = classify_table(table, s)
         continued = False
         if table.continues_previous and prev_section and (section in (None, prev_section)):

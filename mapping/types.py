@@ -11,12 +11,25 @@ Box = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
+class ReadLine:
+    """One recognised text line of a cell: its box (px, page image), text and
+    OCR confidence."""
+
+    bbox: Box
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class ReadCell:
     """A table cell with its recognised text.
 
     ``text`` is "" for a cell the layout stage found empty (no ink); then
     ``confidence`` is 1.0 (an empty cell is certain to be blank).
-    ``bbox`` is px in page ``ReadTable.page``'s image.
+    ``bbox`` is px in page ``ReadTable.page``'s image. ``lines`` are the
+    cell's text lines top to bottom (``text`` is their texts joined); mapping
+    uses their positions when a cell covers several rows that each need a
+    text of their own (a ruling line the layout did not find).
     """
 
     row: int
@@ -26,6 +39,7 @@ class ReadCell:
     bbox: Box
     text: str
     confidence: float
+    lines: tuple[ReadLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,7 @@ class ReadTable:
     n_cols: int
     cells: tuple[ReadCell, ...]
     continues_previous: bool = False
+    row_edges: tuple[int, ...] = ()  # y of the grid's rows, px (n_rows + 1; () = unknown)
 
 
 @dataclass(frozen=True)
