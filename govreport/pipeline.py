@@ -296,7 +296,7 @@ def _read_table(page_number: int, table: Table, texts: dict[Box, list[ReadLine]]
         confidence = min((line.confidence for line in lines), default=1.0)
         cells.append(ReadCell(c.row, c.col, c.row_span, c.col_span, c.bbox, text, confidence, lines))
     return ReadTable(page_number, table.bbox, table.n_rows, table.n_cols, tuple(cells),
-                     table.continues_previous, tuple(table.row_edges))
+                     table.continues_previous, tuple(table.row_edges), tuple(table.col_edges))
 
 
 def _grow(box: tuple[int, int, int, int], margin: int,

@@ -30,6 +30,7 @@ __all__ = [
     "text_ink",
     "cell_ink_counts",
     "split_text_lines",
+    "split_pieces",
     "build_table",
     "find_grids",
 ]
@@ -322,6 +323,31 @@ def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int) -> list[t
     return [(a, b) for a, b in lines]
 
 
+def split_pieces(ink: np.ndarray, gap_px: int) -> list[tuple[int, int]]:
+    """Split one text line's ink into pieces at column gaps of at least `gap_px`.
+
+    Parameters
+    ----------
+    ink : (h, w) ndarray
+        Nonzero = ink, one text line of a cell.
+    gap_px : int
+
+    Returns
+    -------
+    list of (x0, x1)
+        Column ranges in `ink` coordinates, exclusive ends, left to right.
+    """
+    cols = np.r_[0, ink.any(axis=0).astype(np.int8), 0]
+    d = np.diff(cols)
+    starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+    if starts.size == 0:
+        return []
+    cut = np.nonzero(starts[1:] - ends[:-1] >= gap_px)[0]
+    first = np.r_[0, cut + 1]
+    last = np.r_[cut, starts.size - 1]
+    return [(int(starts[a]), int(ends[b])) for a, b in zip(first, last)]
+
+
 def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, settings: GridSettings,
                 remnants: tuple[np.ndarray, np.ndarray] | None = None) -> Table:
     """Cells of one table: merged spans, empty cells, ink boxes, text lines.
@@ -359,6 +385,7 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
     gap = max(1, round(mm_to_px(settings.text_line_gap_mm, dpi)))
     min_line = max(1, round(mm_to_px(settings.min_text_line_mm, dpi)))
     pad = round(mm_to_px(settings.text_line_pad_mm, dpi))
+    piece_gap = max(1, round(mm_to_px(settings.text_piece_gap_mm, dpi)))
     cells = []
     for (row, col, rs, cs), box, ibox, count in zip(spans, boxes, inner, counts):
         bbox = tuple(int(v) for v in box)
@@ -370,9 +397,13 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
         ox, oy = ix0 + tx, iy0 + ty
         text_lines = []
         for a, b in split_text_lines(sub, gap, min_line):
-            xs = np.nonzero(sub[a:b].any(axis=0))[0]
-            text_lines.append((max(bbox[0], ox + int(xs[0]) - pad), max(bbox[1], oy + a - pad),
-                               min(bbox[2], ox + int(xs[-1]) + 1 + pad), min(bbox[3], oy + b + pad)))
+            pieces = split_pieces(sub[a:b], piece_gap)
+            inked = [int(sub[a:b, xa:xb].sum()) for xa, xb in pieces]
+            # a speck off the text is no piece of its own (it stays in no crop)
+            pieces = [p for p, n in zip(pieces, inked) if n >= min_ink] or [pieces[int(np.argmax(inked))]]
+            for xa, xb in pieces:
+                text_lines.append((max(bbox[0], ox + xa - pad), max(bbox[1], oy + a - pad),
+                                   min(bbox[2], ox + xb + pad), min(bbox[3], oy + b + pad)))
         ys = np.nonzero(sub.any(axis=1))[0]
         xs = np.nonzero(sub.any(axis=0))[0]
         ink_bbox = (ox + int(xs[0]), oy + int(ys[0]), ox + int(xs[-1]) + 1, oy + int(ys[-1]) + 1)

@@ -441,6 +441,13 @@ class GridSettings(_Frozen):
                                "neighbour (parts of one character).")
     text_line_pad_mm: float = Field(
         0.5, ge=0, description="Padding added around each text-line box (clipped to the cell).")
+    text_piece_gap_mm: float = Field(
+        3.0, gt=0,
+        description="A text line is cut where its ink leaves a gap this wide (about a "
+                    "full-width space at 10.5 pt; the gaps between characters are far "
+                    "narrower): numbers that stand apart in a cell merged over a missed "
+                    "line are read, and placed, one by one. A piece with less ink than "
+                    "min_ink_mm2 (a speck) is dropped.")
 
 
 class ContinuationSettings(_Frozen):

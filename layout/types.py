@@ -50,7 +50,8 @@ class Cell:
     ``bbox`` is the cell's area between its ruling lines; ``ink_bbox`` the
     tight box around the ink inside it (None when the cell is empty);
     ``text_lines`` the boxes of the separate text lines inside it, top to
-    bottom (empty tuple when the cell is empty).
+    bottom, a line cut left to right where its ink leaves a wide gap
+    (``GridSettings.text_piece_gap_mm``; empty tuple when the cell is empty).
     """
 
     row: int

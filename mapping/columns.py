@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .grid import Grid
 from .values import is_value_text, parse_value
 
-__all__ = ["ColumnOrder", "number_columns", "order_columns"]
+__all__ = ["ColumnOrder", "count_value", "number_columns", "order_columns", "sums_hold"]
 
 
 @dataclass(frozen=True)
@@ -74,19 +74,22 @@ def number_columns(grid: Grid, rows: Sequence[int], min_share: float) -> list[in
     return run
 
 
-def _sums_hold(grid: Grid, rows: Sequence[int], columns: Sequence[int],
-               groups: Sequence[Sequence[int]], min_rows: int) -> bool:
+def count_value(text: str) -> int | None:
+    """The count a cell text reads as, None unless it is a clean integer."""
+    parsed = parse_value(text, "count")
+    return parsed.value if not parsed.doubtful and isinstance(parsed.value, int) else None
+
+
+def sums_hold(rows: Sequence[Sequence[int | None]], groups: Sequence[Sequence[int]], min_rows: int) -> bool:
     """Whether, in at least `min_rows` (row, group) pairs with a non-zero
-    total, the group's first columns add up to its last one, and more often
-    than they do not. `groups` are positions in `columns`."""
+    total, the group's first values add up to its last one, and more often
+    than they do not.
+
+    rows : each row's values in template column order (None: unreadable).
+    groups : positions of columns that add up (the last is the sum).
+    """
     held = failed = 0
-    for r in rows:
-        values: list[int | None] = []
-        for c in columns:
-            cell = grid.at(r, c)
-            parsed = parse_value(cell.text, "count") if cell is not None and cell.row == r else None
-            ok = parsed is not None and not parsed.doubtful and isinstance(parsed.value, int)
-            values.append(parsed.value if ok else None)
+    for values in rows:
         for group in groups:
             got = [values[i] for i in group]
             if any(x is None for x in got) or got[-1] == 0:
@@ -96,6 +99,14 @@ def _sums_hold(grid: Grid, rows: Sequence[int], columns: Sequence[int],
             else:
                 failed += 1
     return held >= min_rows and held > failed
+
+
+def _row_values(grid: Grid, r: int, columns: Sequence[int]) -> list[int | None]:
+    values: list[int | None] = []
+    for c in columns:
+        cell = grid.at(r, c)
+        values.append(count_value(cell.text) if cell is not None and cell.row == r else None)
+    return values
 
 
 def order_columns(grid: Grid, rows: Sequence[int], read: dict[int, str], template: Sequence[str],
@@ -120,5 +131,5 @@ def order_columns(grid: Grid, rows: Sequence[int], read: dict[int, str], templat
     keys = dict(zip(columns, template))
     conflicts = tuple(c for c, k in read.items() if c in keys and keys[c] != k)
     agree = sum(1 for c, k in read.items() if keys.get(c) == k)
-    sums = _sums_hold(grid, rows, columns, sum_groups, min_sum_rows)
+    sums = sums_hold([_row_values(grid, r, columns) for r in rows], sum_groups, min_sum_rows)
     return ColumnOrder(keys, sums or agree >= min_confirming, sums, conflicts)

@@ -49,42 +49,65 @@ class Grid:
     def row_band(self, r: int) -> Optional[tuple[int, int]]:
         """(y0, y1) px of grid row ``r``: from the table's row edges, else from a
         one-row cell in it; None when neither tells."""
-        edges = self.table.row_edges
-        if len(edges) == self.n_rows + 1:
-            return int(edges[r]), int(edges[r + 1])
+        return self._band(r, self.table.row_edges, self.n_rows, 1)
+
+    def col_band(self, c: int) -> Optional[tuple[int, int]]:
+        """(x0, x1) px of grid column ``c``, like :meth:`row_band`."""
+        return self._band(c, self.table.col_edges, self.n_cols, 0)
+
+    def _band(self, i: int, edges: Sequence[int], n: int, axis: int) -> Optional[tuple[int, int]]:
+        if len(edges) == n + 1:
+            return int(edges[i]), int(edges[i + 1])
         for c in self.table.cells:
-            if c.row == r and c.row_span == 1:
-                return int(c.bbox[1]), int(c.bbox[3])
+            start, span = (c.row, c.row_span) if axis else (c.col, c.col_span)
+            if start == i and span == 1:
+                return int(c.bbox[axis]), int(c.bbox[axis + 2])
         return None
 
     def in_row(self, cell: ReadCell, r: int) -> Optional[ReadCell]:
-        """What of ``cell`` belongs to grid row ``r``.
+        """What of ``cell`` belongs to grid row ``r`` (see :meth:`in_slot`; the
+        cell's columns are kept together: a label's text is one)."""
+        return self._part(cell, r, cell.col, by_cols=False)
 
-        A cell one row high is itself. A cell over several rows is, when its
-        text lines sit in at least two of those rows, the lines whose middle
-        lies in row ``r`` (None when none does): a value cell or an innermost
-        label over two rows that each hold a text is two cells whose
-        separating line the layout did not find. Otherwise it is itself in
-        its first row and None in the others (a merged cell's text belongs to
-        it once).
+    def in_slot(self, cell: ReadCell, r: int, c: int) -> Optional[ReadCell]:
+        """What of ``cell`` belongs to grid slot (r, c).
+
+        A one-slot cell is itself. A merged cell whose text lines (pieces of
+        lines, ``layout.types.Cell.text_lines``) sit in at least two of its
+        slots is cells whose separating lines the layout did not find: the
+        slot holds the lines whose middle lies in it (None when none does).
+        Otherwise the cell is itself in its first row and None in the rows
+        below (a merged cell's text belongs to it once); every column it
+        covers gets it (``_Collector.flag_shared_cells`` marks that).
         """
-        if cell.row_span <= 1:
+        return self._part(cell, r, c, by_cols=True)
+
+    def _part(self, cell: ReadCell, r: int, c: int, by_cols: bool) -> Optional[ReadCell]:
+        if cell.row_span <= 1 and (cell.col_span <= 1 or not by_cols):
             return cell
-        by_row: dict[int, list[ReadLine]] = {}
-        for line in cell.lines:
-            middle = 0.5 * (line.bbox[1] + line.bbox[3])
-            for rr in range(cell.row, cell.row + cell.row_span):
-                band = self.row_band(rr)
-                if band is not None and band[0] <= middle < band[1]:
-                    by_row.setdefault(rr, []).append(line)
-                    break
-        if len(by_row) < 2:
+        rows = range(cell.row, cell.row + cell.row_span)
+        cols = range(cell.col, cell.col + cell.col_span) if by_cols else range(cell.col, cell.col + 1)
+        row_bands = [self.row_band(rr) for rr in rows]
+        col_bands = [self.col_band(cc) for cc in cols] if by_cols else [(cell.bbox[0], cell.bbox[2])]
+        if None in row_bands or None in col_bands:
             return cell if r == cell.row else None
-        lines = by_row.get(r)
-        band = self.row_band(r)
-        if not lines or band is None:
+        by_slot: dict[tuple[int, int], list[ReadLine]] = {}
+        for line in cell.lines:
+            y = 0.5 * (line.bbox[1] + line.bbox[3])
+            x = 0.5 * (line.bbox[0] + line.bbox[2])
+            rr = next((rr for rr, (a, b) in zip(rows, row_bands) if a <= y < b), None)
+            cc = next((cc for cc, (a, b) in zip(cols, col_bands) if a <= x < b), None)
+            if rr is not None and cc is not None:
+                by_slot.setdefault((rr, cc), []).append(line)
+        if len(by_slot) < 2:
+            return cell if r == cell.row else None
+        key = (r, c if by_cols else cell.col)
+        lines = by_slot.get(key)
+        if not lines:
             return None
-        return ReadCell(r, cell.col, 1, cell.col_span, (cell.bbox[0], band[0], cell.bbox[2], band[1]),
+        (y0, y1) = row_bands[r - cell.row]
+        (x0, x1) = col_bands[key[1] - cols[0]]
+        return ReadCell(r, key[1], 1, 1 if by_cols else cell.col_span, (int(x0), y0, int(x1), y1),
                         "".join(line.text for line in lines), min(line.confidence for line in lines),
                         tuple(lines))
 

@@ -53,6 +53,7 @@ class ReadTable:
     cells: tuple[ReadCell, ...]
     continues_previous: bool = False
     row_edges: tuple[int, ...] = ()  # y of the grid's rows, px (n_rows + 1; () = unknown)
+    col_edges: tuple[int, ...] = ()  # x of the grid's columns, px (n_cols + 1; () = unknown)
 
 
 @dataclass(frozen=True)

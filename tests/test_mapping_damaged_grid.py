@@ -1,0 +1,118 @@
+"""Mapping on grids a damaged scan leaves: a ruling line the layout missed
+joins two cells (their text lines still sit in their own rows), and a header
+whose cells could not be read (the template's column order, checked by the
+row sums, keys the columns)."""
+from dataclasses import replace
+
+from mapping import ReadLine, map_tables
+from mapping.types import ReadCell, ReadTable
+from test_mapping_fixtures import app_grid, appeals_table, make_table
+
+VALUES = {  # each row's applicant columns add up to its total (勾稽关系)
+    "new": ["1", "2", "3", "4", "5", "6", "21"],
+    "carried_over": ["3", "0", "1", "0", "0", "0", "4"],
+    "disclosed": ["5", "1", "0", "0", "2", "0", "8"],
+    "total": ["9", "8", "7", "6", "5", "4", "39"],
+}
+NATURAL, TOTAL = 3, 9  # grid columns of 自然人 and 总计 in app_grid
+
+
+def _slot(table: ReadTable, r: int, c: int) -> ReadCell:
+    return next(x for x in table.cells if (x.row, x.col) == (r, c))
+
+
+def _row_of(grid, first_label: str) -> int:
+    return next(i for i, row in enumerate(grid) if any(first_label in t for t in row))
+
+
+def join_rows(table: ReadTable, r: int, c: int) -> ReadTable:
+    """Cells (r, c) and (r + 1, c) joined into one cell over both rows, as a
+    missed line between them leaves it: one text, two text lines each in its
+    own row."""
+    a, b = _slot(table, r, c), _slot(table, r + 1, c)
+    lines = tuple(ReadLine((x.bbox[0] + 5, x.bbox[1] + 8, x.bbox[2] - 5, x.bbox[3] - 8), x.text, x.confidence)
+                  for x in (a, b) if x.text)
+    joined = ReadCell(r, c, a.row_span + b.row_span, a.col_span, (a.bbox[0], a.bbox[1], a.bbox[2], b.bbox[3]),
+                      a.text + b.text, min(a.confidence, b.confidence), lines)
+    cells = tuple(joined if x is a else x for x in table.cells if x is not b)
+    return replace(table, cells=cells)
+
+
+def test_value_cell_over_two_rows_reads_each_row_from_its_line():
+    grid = app_grid("2021", VALUES)
+    r = _row_of(grid, "一、本年新收")
+    m = map_tables([join_rows(make_table(grid, 3), r, NATURAL)])
+    new, old = m.values["applications.new.natural_person"], m.values["applications.carried_over.natural_person"]
+    assert (new.value, old.value) == (1, 3)
+    assert not new.review and not old.review
+    assert new.bbox != old.bbox  # each its own row's part of the joined cell
+
+
+def test_innermost_label_over_two_rows_labels_each_row_from_its_line():
+    grid = app_grid("2021", VALUES)
+    r = _row_of(grid, "1.属于国家秘密")
+    m = map_tables([join_rows(make_table(grid, 3), r, 2)])
+    assert "applications.withheld_state_secret.total" in m.values
+    assert "applications.withheld_prohibited_by_law.total" in m.values
+    assert not [k for k, v in m.values.items() if v.review]
+
+
+def test_joined_cell_with_one_line_is_not_split():
+    grid = app_grid("2021", VALUES)
+    r = _row_of(grid, "一、本年新收")
+    table = join_rows(make_table(grid, 3), r, NATURAL)
+    joined = _slot(table, r, NATURAL)
+    one_line = replace(joined, text="1", lines=joined.lines[:1])
+    table = replace(table, cells=tuple(one_line if x is joined else x for x in table.cells))
+    m = map_tables([table])
+    assert m.values["applications.new.natural_person"].value == 1
+    assert "applications.carried_over.natural_person" not in m.values  # not guessed
+
+
+def _unread_header(grid, garbage: str = "丨"):
+    """The leaf header row of app_grid (自然人 … 总计) unreadable."""
+    grid = [list(r) for r in grid]
+    for row in grid[:3]:
+        for c in range(NATURAL, TOTAL + 1):
+            if row[c] not in ("<", "^"):
+                row[c] = garbage
+    return grid
+
+
+def test_unread_header_keyed_by_template_order_confirmed_by_row_sums():
+    m = map_tables([make_table(_unread_header(app_grid("2021", VALUES)), 3)])
+    v = m.values
+    assert [v[f"applications.new.{c}"].value for c in ("natural_person", "research", "other_org", "total")] \
+        == [1, 3, 6, 21]
+    assert v["applications.total.social_welfare"].value == 6
+    assert not [k for k, x in v.items() if x.review]
+
+
+def test_unread_header_without_confirmation_is_reviewed():
+    m = map_tables([make_table(_unread_header(app_grid("2021")), 3)])  # all zeros: sums tell nothing
+    v = m.values
+    assert v["applications.new.total"].value == 0
+    assert v["applications.new.total"].review
+    assert any("template's column order" in r for r in v["applications.new.total"].reasons)
+
+
+def test_header_merged_over_two_columns_is_overruled_by_row_sums():
+    grid = app_grid("2021", VALUES)
+    grid[2][NATURAL + 1], grid[2][NATURAL + 2] = "商业企业", "<"  # 科研机构's border missed
+    m = map_tables([make_table(grid, 3)])
+    assert m.values["applications.new.commercial"].value == 2
+    assert m.values["applications.new.research"].value == 3
+    assert not m.values["applications.new.research"].review
+
+
+def test_appeals_unread_header_keyed_by_template_order():
+    vals = ["1", "2", "3", "4", "10", "0", "1", "0", "1", "2", "0", "0", "0", "0", "0"]
+    table = appeals_table(vals)
+    leaves = {(1, c) for c in range(5)} | {(2, c) for c in range(5, 15)}  # group cells still read
+    cells = tuple(replace(c, text="口") if (c.row, c.col) in leaves else c for c in table.cells)
+    v = map_tables([replace(table, cells=cells)]).values
+    assert (v["appeals.review.upheld"].value, v["appeals.review.total"].value) == (1, 10)
+    assert v["appeals.litigation_direct.total"].value == 2
+    assert v["appeals.litigation_after_review.upheld"].value == 0
+    assert len(v) == 15
+    assert not [k for k, x in v.items() if x.review]
