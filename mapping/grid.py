@@ -64,6 +64,19 @@ class Grid:
                 return int(c.bbox[axis]), int(c.bbox[axis + 2])
         return None
 
+    def above(self, cell: ReadCell, r: int) -> ReadCell:
+        """``cell`` cut to the rows above row ``r``: its text lines whose middle
+        lies above that row (the cell itself when it ends above ``r``, or has
+        no line positions)."""
+        band = self.row_band(r) if r < self.n_rows else None
+        if cell.row + cell.row_span <= r or band is None or not cell.lines:
+            return cell
+        lines = tuple(line for line in cell.lines if 0.5 * (line.bbox[1] + line.bbox[3]) < band[0])
+        return ReadCell(cell.row, cell.col, r - cell.row, cell.col_span,
+                        (cell.bbox[0], cell.bbox[1], cell.bbox[2], band[0]),
+                        "".join(line.text for line in lines),
+                        min((line.confidence for line in lines), default=1.0), lines)
+
     def in_row(self, cell: ReadCell, r: int) -> Optional[ReadCell]:
         """What of ``cell`` belongs to grid row ``r`` (see :meth:`in_slot`; the
         cell's columns are kept together: a label's text is one)."""

@@ -428,9 +428,15 @@ def _app_header(grid: Grid, v: _Vocab, s: MappingSettings) -> tuple[int, dict[in
         return 0, {}
     last = max(c.row for c in sure)
     end = max(c.row + c.row_span for c in grid.table.cells if c.row <= last)
+    body = _body_start(grid, v, s, after=last)
+    if body is not None and body < end:
+        # a header cell reaching into the body is a missed line under it: the
+        # header ends where the rows' labels start, the cell's text above that
+        end = body
     columns: dict[int, _Keyed] = {}
     for gc in range(grid.n_cols):
-        path = [c for c in grid.down(gc, range(end)) if has_text(c)]
+        path = [grid.above(c, end) for c in grid.down(gc, range(end))]
+        path = [c for c in path if has_text(c)]
         if not path:
             continue
         k = _keyed(v.app_cols.match(path[-1].text), s, "column")
@@ -439,9 +445,10 @@ def _app_header(grid: Grid, v: _Vocab, s: MappingSettings) -> tuple[int, dict[in
     return end, columns
 
 
-def _body_start(grid: Grid, v: _Vocab, s: MappingSettings) -> Optional[int]:
-    """The first row of a section 三 part that starts a label of the matrix's rows."""
-    cells = [c for c in grid.table.cells if is_label(c)]
+def _body_start(grid: Grid, v: _Vocab, s: MappingSettings, after: int = -1) -> Optional[int]:
+    """The first row below row `after` of a section 三 part that starts a
+    label of the matrix's rows."""
+    cells = [c for c in grid.table.cells if is_label(c) and c.row > after]
     rows = [c.row for c, m in zip(cells, v.app_rows.match_many([c.text for c in cells]))
             if m.key is not None and m.score >= s.label_review_score]
     return min(rows) if rows else None
@@ -504,6 +511,14 @@ def _read_applications(
                 f"section 三 table {ti} (page {grid.table.page}) has no recognisable header and "
                 f"no column of the part before it ({prev.n_cols} columns, this {grid.n_cols}); "
                 f"left out"
+            )
+            return None
+        if not any(has_text(c) and not is_label(c)
+                   for gc in columns for c in grid.down(gc, range(grid.n_rows))):
+            # a stray fragment (label cells only) must not pass its columns on
+            out.warnings.append(
+                f"section 三 table {ti} (page {grid.table.page}) has no header and no number "
+                f"under the columns of the part before it; left out"
             )
             return None
         if grid.n_cols != prev.n_cols:

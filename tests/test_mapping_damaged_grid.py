@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from mapping import ReadLine, map_tables
 from mapping.types import ReadCell, ReadTable
-from test_mapping_fixtures import app_grid, appeals_table, make_table
+from test_mapping_fixtures import app_grid, appeals_table, make_table, split_grid
 
 VALUES = {  # each row's applicant columns add up to its total (勾稽关系)
     "new": ["1", "2", "3", "4", "5", "6", "21"],
@@ -116,3 +116,28 @@ def test_appeals_unread_header_keyed_by_template_order():
     assert v["appeals.litigation_after_review.upheld"].value == 0
     assert len(v) == 15
     assert not [k for k, x in v.items() if x.review]
+
+
+def test_header_cell_joined_with_the_value_under_it():
+    """A missed line under a header leaf joins it with the first body row's
+    value: the header still ends where the row labels start."""
+    grid = app_grid("2021", VALUES)
+    r = _row_of(grid, "一、本年新收")
+    m = map_tables([join_rows(make_table(grid, 3), r - 1, NATURAL + 3)])  # 社会公益组织 / 4
+    v = m.values
+    assert [v[f"applications.new.{c}"].value for c in ("natural_person", "social_welfare", "total")] == [1, 4, 21]
+    assert not [k for k, x in v.items() if x.review]
+
+
+def test_stray_label_fragment_between_parts_passes_no_columns_on():
+    """A piece of the label columns found as a table of its own (its lines
+    found apart from the matrix's) is left out; the next part continues the
+    matrix with the matrix's columns."""
+    grid = app_grid("2021", VALUES)
+    top, bottom = split_grid(grid, 12)
+    stray = [row[1:3] for row in bottom[:3]]
+    tables = [make_table(top, 3), make_table(stray, 3, label_cols=2, y0=900), make_table(bottom, 4)]
+    whole = map_tables([make_table(grid, 3)])
+    m = map_tables(tables)
+    assert {k: x.value for k, x in m.values.items()} == {k: x.value for k, x in whole.values.items()}
+    assert any("no number under the columns" in w for w in m.warnings)
