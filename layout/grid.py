@@ -226,7 +226,9 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
     drawn, only the line-like ink of `remnants` (``(h_pieces, v_pieces)``,
     :class:`layout.lines.Lines`, page px) in that band is cleared: what is
     left of a broken line there is not text, and left in it would join two
-    cells' texts into one. Components smaller than ``speck_mm2`` are dropped.
+    cells' texts into one. Line-like pieces longer than ``remnant_length_mm``
+    are cleared wherever they lie. Components smaller than ``speck_mm2`` are
+    dropped.
 
     Returns
     -------
@@ -253,6 +255,13 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
         for e in c:
             near_col[max(0, e - clear):e + clear + 1] = True
         ink[(h_pieces & near_row[:, None]) | (v_pieces & near_col[None, :])] = 0
+        long_px = mm_to_px(settings.remnant_length_mm, dpi)
+        for pieces, axis in ((h_pieces, cv2.CC_STAT_WIDTH), (v_pieces, cv2.CC_STAT_HEIGHT)):
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(pieces.astype(np.uint8), connectivity=8)
+            long = stats[:, axis] >= long_px
+            long[0] = False
+            if long.any():
+                ink[long[labels]] = 0
     speck = mm_to_px(1.0, dpi) ** 2 * settings.speck_mm2
     if speck >= 1:
         n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)

@@ -432,6 +432,12 @@ class GridSettings(_Frozen):
                                 "the text ink.")
     speck_mm2: float = Field(
         0.12, ge=0, description="Ink components smaller than this area are noise.")
+    remnant_length_mm: float = Field(
+        8.0, gt=0,
+        description="A line-like piece (Lines.h_pieces / v_pieces) at least this long is "
+                    "ruling ink wherever it lies, also off every grid edge (a line the grid "
+                    "lost): no character is that long, and left in the text ink it joins "
+                    "the text lines of a whole column into one.")
     min_ink_mm2: float = Field(
         0.3, ge=0, description="A cell holding less text ink than this area is empty.")
     text_line_gap_mm: float = Field(
@@ -442,11 +448,12 @@ class GridSettings(_Frozen):
     text_line_pad_mm: float = Field(
         0.5, ge=0, description="Padding added around each text-line box (clipped to the cell).")
     text_piece_gap_mm: float = Field(
-        3.0, gt=0,
-        description="A text line is cut where its ink leaves a gap this wide (about a "
-                    "full-width space at 10.5 pt; the gaps between characters are far "
-                    "narrower): numbers that stand apart in a cell merged over a missed "
-                    "line are read, and placed, one by one. A piece with less ink than "
+        4.5, gt=0,
+        description="A text line is cut where its ink leaves a gap this wide (more than a "
+                    "full-width character or space at 10.5 pt, so a label's punctuation "
+                    "（，）never cuts it; value cells are 10 mm and wider): numbers that "
+                    "stand apart in a cell merged over a missed line are read, and "
+                    "placed, one by one. A piece with less ink than "
                     "min_ink_mm2 (a speck) is dropped.")
 
 

@@ -1,0 +1,99 @@
+"""A ruling line gone without a trace: its cells' texts still come apart.
+
+On a real page of the section 三 matrix (s01's page 2, drawn by the sample
+generator, scanned cleanly), the two segments between four value cells are
+painted out, so no line test can find them: the four cells become one merged
+cell two rows high (``layout.alignment`` restores one-row cells only). Its
+text must still come as four pieces, one in each slot, for mapping to place
+(``mapping.grid.Grid.in_slot``). A stray broken line left on the page must
+not be text either.
+"""
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from layout import LayoutSettings, analyse_page, orient_page  # noqa: E402
+from layout.settings import mm_to_px  # noqa: E402
+from layout.grid import GridSpec, text_ink  # noqa: E402
+from layout.types import Page, Table  # noqa: E402
+from samples.generate.build import render_pages  # noqa: E402
+from samples.generate.catalog import s01  # noqa: E402
+from samples.generate.damage import Damage  # noqa: E402
+from samples.generate.scan import ScanParams, scan_damaged  # noqa: E402
+
+SETTINGS = LayoutSettings()
+DPI = 200
+
+
+@pytest.fixture(scope="module")
+def page() -> Page:
+    clean = render_pages(s01()).pages[1]
+    params = ScanParams(dpi=DPI, skew_deg=0.0, blur_sigma_px=0.5, noise_sigma=3.0, jpeg_quality=80)
+    data = scan_damaged(clean, params, Damage(), np.random.default_rng(2))
+    grey = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, :, ::-1].copy()
+    return orient_page(Page(2, grey, float(DPI)), SETTINGS.orient, SETTINGS.binarize, SETTINGS.edges)
+
+
+def _matrix(page: Page) -> Table:
+    return max(analyse_page(page, SETTINGS).tables, key=lambda t: len(t.cells))
+
+
+def _paint_out(image: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
+    image[y0:y1, x0:x1] = np.median(image[y0:y1, x0:x1].reshape(-1, 3), axis=0)  # paper, not white
+
+
+def test_cells_joined_by_a_vanished_line_keep_one_piece_per_slot(page):
+    table = _matrix(page)
+    rows, cols = table.row_edges, table.col_edges
+    r, c = 4, 4  # value cells: rows 一/二 (new, carried over) × 自然人/商业企业 on this page
+    by_slot = {(x.row, x.col): x for x in table.cells}
+    assert all(not by_slot[(r + i, c + j)].empty for i in (0, 1) for j in (0, 1))
+    image = page.image.copy()
+    band = round(mm_to_px(0.6, DPI))
+    keep = round(mm_to_px(1.2, DPI))  # the crossing lines stay
+    _paint_out(image, cols[c + 1] - band, rows[r] + keep, cols[c + 1] + band, rows[r + 2] - keep)
+    _paint_out(image, cols[c] + keep, rows[r + 1] - band, cols[c + 2] - keep, rows[r + 1] + band)
+    damaged = _matrix(replace(page, image=image))
+    assert (damaged.row_edges, damaged.col_edges) == (rows, cols) or damaged.n_cols == table.n_cols
+    joined = next(x for x in damaged.cells if (x.row, x.col) == (r, c))
+    assert (joined.row_span, joined.col_span) == (2, 2)
+    slots = set()
+    for x0, y0, x1, y1 in joined.text_lines:
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        slot = (int(np.searchsorted(damaged.row_edges, my)) - 1, int(np.searchsorted(damaged.col_edges, mx)) - 1)
+        slots.add(slot)
+    assert len(joined.text_lines) == 4
+    assert slots == {(r + i, c + j) for i in (0, 1) for j in (0, 1)}
+
+
+def test_a_long_line_remnant_off_the_grid_is_not_text():
+    """What is left of a line the grid lost (a line-like piece longer than
+    any character, off every grid edge) is cleared from the text ink; the
+    text beside it and a short stroke that only looks like a line stay."""
+    dpi = 200.0
+    mm = mm_to_px(1.0, dpi)
+    rows, cols = np.array([0, round(60 * mm)]), np.array([0, round(40 * mm)])
+    spec = GridSpec(rows, cols, np.ones((2, 1), bool), np.ones((1, 2), bool))
+    mask = np.zeros((rows[-1] + 1, cols[-1] + 1), np.uint8)
+    v_pieces = np.zeros_like(mask)
+    x = round(15 * mm)
+    mask[round(5 * mm):round(55 * mm), x:x + 2] = 255            # the lost line's remnant, 50 mm
+    v_pieces[round(5 * mm):round(55 * mm), x:x + 2] = 255
+    mask[round(20 * mm):round(23.5 * mm), round(25 * mm):round(26 * mm)] = 255  # a "1", 3.5 mm
+    v_pieces[round(20 * mm):round(23.5 * mm), round(25 * mm):round(26 * mm)] = 255
+    mask[round(30 * mm):round(33 * mm), round(20 * mm):round(30 * mm)] = 255    # text
+    ink, _ = text_ink(mask, spec, dpi, SETTINGS.grid, (np.zeros_like(mask), v_pieces))
+    assert not ink[:, x:x + 2].any()
+    assert ink[round(21 * mm), round(25.5 * mm)] and ink[round(31 * mm), round(22 * mm)]
+    kept, _ = text_ink(mask, spec, dpi, SETTINGS.grid)  # without the pieces: all of it is text
+    assert kept[:, x:x + 2].any()
