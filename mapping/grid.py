@@ -89,9 +89,10 @@ class Grid:
         lines, ``layout.types.Cell.text_lines``) sit in at least two of its
         slots is cells whose separating lines the layout did not find: the
         slot holds the lines whose middle lies in it (None when none does).
-        Otherwise the cell is itself in its first row and None in the rows
-        below (a merged cell's text belongs to it once); every column it
-        covers gets it (``_Collector.flag_shared_cells`` marks that).
+        Otherwise the cell is itself in the row its text is printed in (its
+        first row when that is not known) and None in its other rows (a
+        merged cell's text belongs to it once); every column it covers gets
+        it (``_Collector.flag_shared_cells`` marks that).
         """
         return self._part(cell, r, c, by_cols=True)
 
@@ -113,7 +114,10 @@ class Grid:
             if rr is not None and cc is not None:
                 by_slot.setdefault((rr, cc), []).append(line)
         if len(by_slot) < 2:
-            return cell if r == cell.row else None
+            # one text: it belongs to the row it is printed in (the first row
+            # when the lines' places are not known)
+            home = next(iter(by_slot))[0] if by_slot else cell.row
+            return cell if r == home else None
         key = (r, c if by_cols else cell.col)
         lines = by_slot.get(key)
         if not lines:

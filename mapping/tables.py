@@ -326,14 +326,17 @@ def _read_proactive(grid: Grid, ti: int, st: _ProState, v: _Vocab, s: MappingSet
             continue
         if not st.columns:
             continue  # data before any header: nothing tells the columns
-        label = first if is_label(first) else None
+        label_cell = first if is_label(first) else None
+        label = grid.in_row(label_cell, r) if label_cell is not None else None  # labels over rows
+        if label is not None and not is_label(label):
+            label = None
         match = v.pro_rows.match(label.text) if label else None
         values: dict[str, list[_Placed]] = {}
         columns: dict[str, _Keyed] = {}
         page = grid.table.page
         for gc, k in st.columns.items():
             cell = grid.at(r, gc)
-            if cell is None or cell is label or (label and cell.col < label.col):
+            if cell is None or cell is label_cell or (label_cell and cell.col < label_cell.col):
                 continue
             cell = grid.in_slot(cell, r, gc)
             if cell is None:

@@ -141,3 +141,25 @@ def test_stray_label_fragment_between_parts_passes_no_columns_on():
     m = map_tables(tables)
     assert {k: x.value for k, x in m.values.items()} == {k: x.value for k, x in whole.values.items()}
     assert any("no number under the columns" in w for w in m.warnings)
+
+
+def test_label_over_two_rows_belongs_to_the_row_it_is_printed_in():
+    """Section 二: the line between 行政许可's label and the label below it
+    is missed and 行政许可 was not read: the one label left is the lower
+    row's (its line sits there); the upper row's key comes from its place,
+    marked for review, never from the lower row's label."""
+    from test_mapping_fixtures import PRO_2019, pro_tables
+    grid = [list(r) for r in PRO_2019]
+    r = next(i for i, row in enumerate(grid) if row[0] == "行政许可")
+    table = pro_tables(grid)[0]
+    upper, lower = _slot(table, r, 0), _slot(table, r + 1, 0)
+    line = ReadLine((lower.bbox[0] + 5, lower.bbox[1] + 8, lower.bbox[2] - 5, lower.bbox[3] - 8),
+                    lower.text, lower.confidence)
+    joined = ReadCell(r, 0, 2, 1, (upper.bbox[0], upper.bbox[1], upper.bbox[2], lower.bbox[3]),
+                      lower.text, lower.confidence, (line,))
+    table = replace(table, cells=tuple(joined if x is upper else x for x in table.cells if x is not lower))
+    v = map_tables([table]).values
+    assert v["proactive.other_services.prev_year_items"].value == 270
+    assert not v["proactive.other_services.prev_year_items"].review
+    assert v["proactive.licensing.prev_year_items"].value == 914
+    assert v["proactive.licensing.prev_year_items"].review
