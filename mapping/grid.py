@@ -10,7 +10,7 @@ import numpy as np
 
 from .labels import normalize
 from .types import ReadCell, ReadLine, ReadTable
-from .values import is_value_text
+from .values import is_clean_number, is_mark, is_value_text
 
 __all__ = ["Grid", "has_text", "is_label", "blank"]
 
@@ -98,7 +98,7 @@ class Grid:
 
     def _part(self, cell: ReadCell, r: int, c: int, by_cols: bool) -> Optional[ReadCell]:
         if cell.row_span <= 1 and (cell.col_span <= 1 or not by_cols):
-            return cell
+            return _without_marks(cell) if by_cols else cell
         rows = range(cell.row, cell.row + cell.row_span)
         cols = range(cell.col, cell.col + cell.col_span) if by_cols else range(cell.col, cell.col + 1)
         row_bands = [self.row_band(rr) for rr in rows]
@@ -124,9 +124,9 @@ class Grid:
             return None
         (y0, y1) = row_bands[r - cell.row]
         (x0, x1) = col_bands[key[1] - cols[0]]
-        return ReadCell(r, key[1], 1, 1 if by_cols else cell.col_span, (int(x0), y0, int(x1), y1),
-                        "".join(line.text for line in lines), min(line.confidence for line in lines),
-                        tuple(lines))
+        part = _from_lines(r, key[1], 1 if by_cols else cell.col_span, (int(x0), y0, int(x1), y1), lines)
+        return _without_marks(part) if by_cols else part
+
 
     def down(self, c: int, rows: Sequence[int]) -> list[ReadCell]:
         """Distinct cells covering column ``c`` over ``rows``, top to bottom."""
@@ -150,3 +150,24 @@ def is_label(cell: ReadCell) -> bool:
 
 def blank(cell: ReadCell) -> bool:
     return not re.sub(r"\s+", "", cell.text or "")
+
+
+def _from_lines(row: int, col: int, col_span: int, bbox: tuple[int, int, int, int],
+                lines: Sequence[ReadLine]) -> ReadCell:
+    return ReadCell(row, col, 1, col_span, bbox, "".join(line.text for line in lines),
+                    min((line.confidence for line in lines), default=1.0), tuple(lines))
+
+
+def _without_marks(cell: ReadCell) -> ReadCell:
+    """A value cell without the pieces that are mere marks (``|``, ``.!.``)
+    when exactly one of its pieces is a clean number: a piece stands apart
+    from the others by a wide gap (``layout``'s ``text_piece_gap_mm``), so it
+    is no part of that number, and a cell holds one number; the mark is what
+    a line remnant or a speck reads as."""
+    if len(cell.lines) < 2:
+        return cell
+    numbers = [line for line in cell.lines if is_clean_number(line.text)]
+    if len(numbers) != 1 or not all(line in numbers or is_mark(line.text) for line in cell.lines):
+        return cell
+    return ReadCell(cell.row, cell.col, cell.row_span, cell.col_span, cell.bbox, numbers[0].text,
+                    numbers[0].confidence, tuple(numbers))

@@ -65,7 +65,7 @@ from .grid import Grid, blank, has_text, is_label
 from .labels import LabelMatch, LabelMatcher, clean_label, normalize
 from .settings import MappingSettings
 from .types import Mapping, MappedValue, ReadCell, ReadLine, ReadTable, TableInfo
-from .values import is_value_text, parse_value
+from .values import is_clean_number, is_mark, is_value_text, parse_value
 
 __all__ = ["map_tables", "classify_table"]
 
@@ -170,6 +170,9 @@ class _Collector:
         reasons: list[str] = list(extra) + list(pick_reasons)
         if cell.confidence < s.min_value_confidence:
             reasons.append(f"low OCR confidence {cell.confidence:.2f}")
+        numbers = [line.text for line in cell.lines if is_clean_number(line.text)]
+        if len(numbers) > 1:  # apart by a wide gap or on lines of their own: two cells' values
+            reasons.append(f"several numbers apart in one cell: {numbers} (a line between them may be missing)")
         reasons += parsed.reasons
         reasons += [r for r in row.reasons + col.reasons if r not in reasons]
         if confidence < s.min_field_confidence and not reasons:
@@ -771,7 +774,7 @@ def _appeal_pieces_in_order(grid: Grid, vr: int, keyed: dict, s: MappingSettings
         lines = cell.lines or ((ReadLine(cell.bbox, cell.text, cell.confidence),) if cell.text else ())
         for line in lines:
             middle = 0.5 * (line.bbox[1] + line.bbox[3])
-            if band is not None and not band[0] <= middle < band[1]:
+            if (band is not None and not band[0] <= middle < band[1]) or is_mark(line.text):
                 continue
             pieces.append(ReadCell(vr, cell.col, 1, 1, line.bbox, line.text, line.confidence, (line,)))
     template = _appeal_template(True)

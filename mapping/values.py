@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal, Optional, Union
 
-__all__ = ["ParsedValue", "ValueKind", "parse_value", "is_value_text"]
+__all__ = ["ParsedValue", "ValueKind", "parse_value", "is_value_text", "is_clean_number", "is_mark"]
 
 ValueKind = Literal["count", "signed", "amount"]
 Number = Union[int, float]
@@ -63,6 +63,22 @@ def is_value_text(text: str) -> bool:
         s = "-" + s[1:]
     # A lone "o" is a misread 0 (parse_value fixes it, with review), not a label.
     return bool(_NUMBER.fullmatch(s)) or parse_value(text, "amount").value is not None
+
+
+def is_clean_number(text: str) -> bool:
+    """True when ``text`` is a number as printed, nothing else (``12``, ``1,234``, ``0.5``)."""
+    return bool(_NUMBER.fullmatch(_clean(text)))
+
+
+def is_mark(text: str) -> bool:
+    """True for a text piece that is neither a number, a null token nor a
+    word: no digit, no letter OCR confuses with one standing for a value…
+    only strokes and dots (``|``, ``.!.``, ``:``) — what a line remnant or a
+    speck reads as."""
+    s = _clean(text)
+    if not s or s in _NULL_TOKENS or s in _ZERO_WORDS:
+        return False
+    return not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in s) and len(s) <= 3
 
 
 def parse_value(text: str, kind: ValueKind = "count") -> ParsedValue:

@@ -163,3 +163,22 @@ def test_label_over_two_rows_belongs_to_the_row_it_is_printed_in():
     assert not v["proactive.other_services.prev_year_items"].review
     assert v["proactive.licensing.prev_year_items"].value == 914
     assert v["proactive.licensing.prev_year_items"].review
+
+
+def test_a_mark_apart_from_the_number_is_no_part_of_it():
+    """A line remnant inside a value cell, apart from its number (its own
+    text piece), reads as "|": the number is the cell's value, unflagged; two
+    numbers in one cell are not resolved."""
+    grid = app_grid("2021", VALUES)
+    r = _row_of(grid, "一、本年新收")
+    table = make_table(grid, 3)
+    cell = _slot(table, r, NATURAL)
+    x0, y0, x1, y1 = cell.bbox
+    def with_pieces(*texts):
+        lines = tuple(ReadLine((x0 + 5 + 20 * i, y0 + 8, x0 + 15 + 20 * i, y1 - 8), t, 0.95)
+                      for i, t in enumerate(texts))
+        return replace(cell, text="".join(texts), lines=lines)
+    for pieces, value, review in ((("1", "|"), 1, False), (("1", "7"), 17, True)):
+        t = replace(table, cells=tuple(with_pieces(*pieces) if x is cell else x for x in table.cells))
+        got = map_tables([t]).values["applications.new.natural_person"]
+        assert (got.value, got.review) == (value, review), pieces
