@@ -292,12 +292,15 @@ def cell_ink_counts(ink: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     return (integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]).astype(np.int64)
 
 
-def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int) -> list[tuple[int, int]]:
+def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int,
+                     cuts: np.ndarray | None = None) -> list[tuple[int, int]]:
     """Split a cell's ink into text lines by its row projection.
 
     Runs of ink rows separated by at least `gap_px` empty rows are lines;
-    lines lower than `min_height_px` (a stroke of a character) join the
-    nearest neighbouring line.
+    so are runs separated by any empty row at one of `cuts` (the inner grid
+    row edges of a cell merged over rows: labels of rows of their own sit
+    closer than `gap_px`). Lines lower than `min_height_px` (a stroke of a
+    character) join the nearest neighbouring line.
 
     Parameters
     ----------
@@ -305,6 +308,8 @@ def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int) -> list[t
         Nonzero = ink, one cell.
     gap_px : int
     min_height_px : int
+    cuts : (k,) int ndarray or None
+        Rows of `ink` where an empty row always separates lines.
 
     Returns
     -------
@@ -317,6 +322,12 @@ def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int) -> list[t
     if starts.size == 0:
         return []
     split = np.r_[True, starts[1:] - ends[:-1] >= gap_px]
+    if cuts is not None and cuts.size and starts.size > 1:
+        # gap i lies between ends[i] and starts[i + 1]; a cut inside it splits there
+        gap_of_cut = np.searchsorted(starts, cuts, side="right") - 1
+        inside = (gap_of_cut >= 0) & (gap_of_cut < ends.size - 1)
+        inside &= cuts >= ends[np.clip(gap_of_cut, 0, ends.size - 1)] - 1
+        split[gap_of_cut[inside] + 1] = True
     group = np.cumsum(split) - 1
     lines = [[int(starts[group == g][0]), int(ends[group == g][-1])] for g in range(int(group[-1]) + 1)]
     while len(lines) > 1:
@@ -405,7 +416,8 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
         sub = ink[iy0:iy1, ix0:ix1]
         ox, oy = ix0 + tx, iy0 + ty
         text_lines = []
-        for a, b in split_text_lines(sub, gap, min_line):
+        cuts = rows[row + 1:row + rs] - oy if rs > 1 else None  # inner row edges, in `sub`
+        for a, b in split_text_lines(sub, gap, min_line, cuts):
             pieces = split_pieces(sub[a:b], piece_gap)
             inked = [int(sub[a:b, xa:xb].sum()) for xa, xb in pieces]
             # a speck off the text is no piece of its own (it stays in no crop)

@@ -1,4 +1,4 @@
-"""Scan damage beyond the ordinary scanner: faded / broken ruling lines,
+"""Scan damage beyond the ordinary scanner: faded / broken / dropped-out ruling lines,
 perspective (page lifted off the glass), scanner edge (paper rotated on a dark
 lid with a soft shadow) and speckle on binarised scans.
 
@@ -17,7 +17,7 @@ the ruling and never the text.
 Order in a scan (`Damage.apply_lines` at 300 dpi before the scanner's
 resample, then `Damage.apply_paper` / `speckle` inside `scan.scan_damaged`):
 
-1. faded / broken ruling (ink on the paper, at RENDER_DPI);
+1. dropped-out, then faded / broken ruling (ink on the paper, at RENDER_DPI);
 2. scanner's ink/paper levels; perspective (paper geometry);
 3. scanner edge (paper placed rotated on the lid, shadow at its edge) or the
    plain skew of `scan.ScanParams`;
@@ -35,7 +35,7 @@ import numpy as np
 MM_PER_INCH = 25.4
 PAPER_WHITE = 255.0
 INK_THRESHOLD = 128          # clean-page grey level below which a pixel is ink
-LINE_KINDS = ("faded", "broken")
+LINE_KINDS = ("faded", "broken", "dropout")
 PAPER_KINDS = ("perspective", "scanner_edge")
 ALL_KINDS = LINE_KINDS + PAPER_KINDS + ("binarised",)
 
@@ -205,6 +205,39 @@ def break_lines(page: np.ndarray, ruling: Ruling, dpi: int, rng: np.random.Gener
                           lambda r: float(r.uniform(*params.gap_fraction)), params.gap_mm)
 
 
+@dataclass(frozen=True)
+class DropoutParams:
+    """Dropped-out ruling: whole segments between crossings gone without a
+    trace (a toner dropout, a cell border set to none), the rest intact."""
+    segment_fraction: float = 0.12                  # share of the segments that vanish
+
+
+def dropout_lines(page: np.ndarray, ruling: Ruling, rng: np.random.Generator,
+                  params: DropoutParams = DropoutParams()) -> np.ndarray:
+    """Whole ruling segments of `page` (grey, the clean page's shape) painted
+    paper white: every run of a line between two crossings with lines of the
+    other direction vanishes with probability `params.segment_fraction`; the
+    crossings themselves stay (the crossing line is whole). Non-ruling pixels
+    are unchanged (float32)."""
+    out = np.asarray(page, np.float32).copy()
+    gone = np.zeros(out.shape[:2], bool)
+    for lines, axis in ((ruling.horizontal, 1), (ruling.vertical, 0)):
+        other = ruling.vertical if axis == 1 else ruling.horizontal
+        for x, y, w, h in _line_boxes(lines):
+            box = (slice(y, y + h), slice(x, x + w))
+            crossing = other[box].any(axis=0 if axis == 1 else 1)
+            edges = np.diff(np.r_[1, crossing.astype(np.int8), 1])
+            starts, ends = np.nonzero(edges == -1)[0], np.nonzero(edges == 1)[0]
+            drop = rng.random(starts.size) < params.segment_fraction
+            prof = np.zeros(crossing.size, bool)
+            for a, b in zip(starts[drop], ends[drop]):
+                prof[a:b] = True
+            along = prof[None, :] if axis == 1 else prof[:, None]
+            gone[box] |= along & lines[box] & ~other[box]
+    out[gone] = PAPER_WHITE
+    return out
+
+
 # ---- perspective ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PerspectiveParams:
@@ -337,6 +370,7 @@ class Damage:
     kinds: tuple[str, ...] = ()
     fade: FadeParams = field(default_factory=FadeParams)
     broken: BreakParams = field(default_factory=BreakParams)
+    dropout: DropoutParams = field(default_factory=DropoutParams)
     perspective: PerspectiveParams = field(default_factory=PerspectiveParams)
     edge: EdgeParams = field(default_factory=EdgeParams)
     speckle: SpeckleParams = field(default_factory=SpeckleParams)
@@ -356,12 +390,16 @@ class Damage:
     def apply_lines(self, clean: np.ndarray, dpi: int, rng: np.random.Generator) -> np.ndarray:
         """Ruling damage on a clean page rendered at `dpi` (float32 out)."""
         page = np.asarray(clean, np.float32)
-        if not (self.has("faded") or self.has("broken")):
+        if not any(self.has(k) for k in LINE_KINDS):
             return page
         ruling = ruling_lines(clean, dpi, self.ruling)
+        if self.has("dropout"):   # first: what is left may also fade or break
+            page = dropout_lines(page, ruling, rng, self.dropout)
         if self.has("faded"):
             return fade_lines(page, ruling, dpi, rng, self.fade)
-        return break_lines(page, ruling, dpi, rng, self.broken)
+        if self.has("broken"):
+            return break_lines(page, ruling, dpi, rng, self.broken)
+        return page
 
     def apply_paper(self, page: np.ndarray, dpi: int, angle_deg: float, background: float,
                     rng: np.random.Generator) -> tuple[np.ndarray, bool]:
@@ -396,7 +434,7 @@ class Damage:
 
     def describe(self) -> dict:
         """The damage for the manifest: kinds and the parameters of each."""
-        names = {"faded": "fade", "broken": "broken", "perspective": "perspective",
+        names = {"faded": "fade", "broken": "broken", "dropout": "dropout", "perspective": "perspective",
                  "scanner_edge": "edge", "binarised": "speckle"}
         return {"kinds": list(self.kinds),
                 "params": {k: asdict(getattr(self, names[k])) for k in self.kinds}}

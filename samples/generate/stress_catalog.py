@@ -229,5 +229,15 @@ def all_stress_specs() -> list[SampleSpec]:
                L(**T2019, **THREE_PAGES, font="uming", prose="xingqing"),
                renderer="libreoffice", docx_style=DOCX,
                notes="Word layout, broken + perspective + scanner edge; 2019 template, 12 pt type, 150 dpi"),
+        # -- dropped-out segments: lines gone without a trace
+        stress("t27_dropout_2021", "门源县卫生健康局", _d("dropout"),
+               S(dpi=200, skew_deg=0.9, noise_sigma=2.5, jpeg_quality=60),
+               L(font="sans", prose="tongren", busy=0.5, scale=20),
+               notes="dropout: 12 % of the ruling segments between crossings gone entirely"),
+        stress("t28_lo_dropout_faded_2019", "互助县卫生健康局", _d("dropout", "faded"),
+               S(dpi=200, skew_deg=-1.0, noise_sigma=2.5, jpeg_quality=55),
+               L(**T2019, font="uming", prose="xingqing", busy=0.5, scale=20),
+               renderer="libreoffice", docx_style=DOCX_WPS,
+               notes="Word layout (WPS-like style), dropout + faded, 2019 template"),
     ]
     return sorted(specs, key=lambda s: s.name)
