@@ -202,7 +202,11 @@ class Pipeline:
         """Recognise every text line of every non-empty cell of a page, in one batch.
 
         The short single-line crops of a table row are read side by side as
-        one line (``ocr.recognize_rows``, ``OcrSettings.strips``).
+        one line (``ocr.recognize_rows``, ``OcrSettings.strips``). A text
+        line of a cell merged over rows that is taller and wider than
+        ``detect_lines_taller_than_mm`` (not a column of vertical text) is
+        several lines the layout could not separate: the text detector
+        finds them.
 
         Returns the recognised lines of each non-empty cell, top to bottom,
         keyed by the cell's box (px in this page's image). Empty cells never
@@ -213,11 +217,16 @@ class Pipeline:
         crops: list[np.ndarray | None] = []
         rows: list[tuple[int, int] | None] = []  # strip key of each crop (ocr.recognize_rows)
         margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
+        tall = self.settings.pipeline.detect_lines_taller_than_mm * page.dpi / MM_PER_INCH
+        detect: list[tuple[Box, Box]] = []  # (cell box, text box) read by detection
         for ti, table in enumerate(tables):
             # Left to right within a row: short crops of one row share a strip.
             for cell in sorted(table.cells, key=lambda c: (c.row, c.bbox[0])):
                 key = _strip_row(ti, cell, self.settings.ocr)
                 for box in cell.text_lines:
+                    if cell.row_span > 1 and min(box[3] - box[1], box[2] - box[0]) > tall:
+                        detect.append((cell.bbox, box))
+                        continue
                     owners.append((cell.bbox, box))
                     rows.append(key)
                     # A little room around the line, kept inside the cell's
@@ -228,6 +237,13 @@ class Pipeline:
         lines: dict[Box, list[ReadLine]] = defaultdict(list)
         for (owner, box), result in zip(owners, ocr.recognize_rows(self.engine.recognizer, crops, rows)):
             lines[owner].append(ReadLine(box, result.text, float(result.confidence)))
+        for owner, (x0, y0, x1, y1) in detect:
+            for found in self.engine.read_text(_crop(page.image, (x0, y0, x1, y1))):
+                bx0, by0, bx1, by1 = found.bbox
+                lines[owner].append(ReadLine((x0 + bx0, y0 + by0, x0 + bx1, y0 + by1), found.text,
+                                             float(found.confidence)))
+        for owner in {owner for owner, _ in detect}:
+            lines[owner].sort(key=lambda line: (line.bbox[1], line.bbox[0]))
         timer.add("ocr", t)
         return dict(lines)
 

@@ -58,6 +58,13 @@ class PipelineSettings(BaseModel):
     free_text_chunk_lines: int = Field(
         4, ge=1, description="lines recognised per step when stopping at the title",
     )
+    detect_lines_taller_than_mm: float = Field(
+        9.0, gt=0,
+        description="a text line of a cell merged over rows that is taller and wider than "
+        "this (over two lines of 12 pt type; a column of vertical text is narrower) is lines "
+        "the layout could not separate (labels side by side): the text detector finds its "
+        "lines, mm",
+    )
     crop_margin_mm: float = Field(
         0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"
     )

@@ -293,7 +293,8 @@ def cell_ink_counts(ink: np.ndarray, boxes: np.ndarray) -> np.ndarray:
 
 
 def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int,
-                     cuts: np.ndarray | None = None) -> list[tuple[int, int]]:
+                     cuts: np.ndarray | None = None, reach_px: int = 0,
+                     run_px: int = 0) -> list[tuple[int, int]]:
     """Split a cell's ink into text lines by its row projection.
 
     Runs of ink rows separated by at least `gap_px` empty rows are lines;
@@ -310,13 +311,26 @@ def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int,
     min_height_px : int
     cuts : (k,) int ndarray or None
         Rows of `ink` where an empty row always separates lines.
+    reach_px, run_px : int
+        Within `reach_px` of a cut, a row whose only ink is horizontal runs
+        of at least `run_px` (what is left of the missed line there) counts
+        as empty.
 
     Returns
     -------
     list of (y0, y1)
         Row ranges in `ink` coordinates, exclusive ends, top to bottom.
     """
-    rows = np.r_[0, (ink.any(axis=1)).astype(np.int8), 0]
+    occupied = ink.any(axis=1)
+    if cuts is not None and cuts.size and run_px > 1:
+        binary = (ink > 0).astype(np.uint8)
+        runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run_px, 1)))
+        texty = ((binary > 0) & (runs == 0)).any(axis=1)
+        near = np.zeros(occupied.size, bool)
+        for y in cuts:
+            near[max(0, int(y) - reach_px):int(y) + reach_px + 1] = True
+        occupied &= ~(near & ~texty)
+    rows = np.r_[0, occupied.astype(np.int8), 0]
     d = np.diff(rows)
     starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
     if starts.size == 0:
@@ -368,6 +382,43 @@ def split_pieces(ink: np.ndarray, gap_px: int) -> list[tuple[int, int]]:
     return [(int(starts[a]), int(ends[b])) for a, b in zip(first, last)]
 
 
+@dataclass(frozen=True)
+class _TextPx:
+    """The GridSettings lengths text boxes are cut by, in px at one dpi."""
+    gap: int
+    min_line: int
+    reach: int
+    edge_run: int
+    piece_gap: int
+    block_gap: int
+    min_ink: float
+
+
+def text_boxes(ink: np.ndarray, cuts: np.ndarray | None, px: _TextPx) -> list[tuple[int, int, int, int]]:
+    """Boxes ``(x0, y0, x1, y1)`` (exclusive ends, `ink` px) of a cell's text
+    pieces: lines (:func:`split_text_lines`) cut at wide gaps
+    (:func:`split_pieces`), specks (less ink than ``min_ink``) dropped.
+
+    A cell merged over rows (`cuts`: its inner row edges) is first cut into
+    blocks of columns apart by ``block_gap``: labels of two label columns
+    whose line was missed sit side by side, and their lines do not line up.
+    Sorted top to bottom, then left to right.
+    """
+    blocks = split_pieces(ink, px.block_gap) if cuts is not None else [(0, ink.shape[1])]
+    out = []
+    for bx0, bx1 in blocks:
+        block = ink[:, bx0:bx1]
+        for a, b in split_text_lines(block, px.gap, px.min_line, cuts, px.reach, px.edge_run):
+            pieces = split_pieces(block[a:b], px.piece_gap)
+            if not pieces:
+                continue
+            inked = [int(block[a:b, xa:xb].sum()) for xa, xb in pieces]
+            # a speck off the text is no piece of its own (it stays in no crop)
+            pieces = [p for p, n in zip(pieces, inked) if n >= px.min_ink] or [pieces[int(np.argmax(inked))]]
+            out += [(bx0 + xa, a, bx0 + xb, b) for xa, xb in pieces]
+    return sorted(out, key=lambda box: (box[1], box[0]))
+
+
 def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, settings: GridSettings,
                 remnants: tuple[np.ndarray, np.ndarray] | None = None) -> Table:
     """Cells of one table: merged spans, empty cells, ink boxes, text lines.
@@ -405,7 +456,10 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
     gap = max(1, round(mm_to_px(settings.text_line_gap_mm, dpi)))
     min_line = max(1, round(mm_to_px(settings.min_text_line_mm, dpi)))
     pad = round(mm_to_px(settings.text_line_pad_mm, dpi))
-    piece_gap = max(1, round(mm_to_px(settings.text_piece_gap_mm, dpi)))
+    px = _TextPx(gap=gap, min_line=min_line, reach=round(mm_to_px(settings.band_mm, dpi)),
+                 edge_run=round(mm_to_px(settings.edge_remnant_run_mm, dpi)),
+                 piece_gap=max(1, round(mm_to_px(settings.text_piece_gap_mm, dpi))),
+                 block_gap=max(1, round(mm_to_px(settings.text_block_gap_mm, dpi))), min_ink=min_ink)
     cells = []
     for (row, col, rs, cs), box, ibox, count in zip(spans, boxes, inner, counts):
         bbox = tuple(int(v) for v in box)
@@ -415,16 +469,12 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
         ix0, iy0, ix1, iy1 = (int(v) for v in ibox)
         sub = ink[iy0:iy1, ix0:ix1]
         ox, oy = ix0 + tx, iy0 + ty
-        text_lines = []
         cuts = rows[row + 1:row + rs] - oy if rs > 1 else None  # inner row edges, in `sub`
-        for a, b in split_text_lines(sub, gap, min_line, cuts):
-            pieces = split_pieces(sub[a:b], piece_gap)
-            inked = [int(sub[a:b, xa:xb].sum()) for xa, xb in pieces]
-            # a speck off the text is no piece of its own (it stays in no crop)
-            pieces = [p for p, n in zip(pieces, inked) if n >= min_ink] or [pieces[int(np.argmax(inked))]]
-            for xa, xb in pieces:
-                text_lines.append((max(bbox[0], ox + xa - pad), max(bbox[1], oy + a - pad),
-                                   min(bbox[2], ox + xb + pad), min(bbox[3], oy + b + pad)))
+        text_lines = [
+            (max(bbox[0], ox + xa - pad), max(bbox[1], oy + a - pad),
+             min(bbox[2], ox + xb + pad), min(bbox[3], oy + b + pad))
+            for xa, a, xb, b in text_boxes(sub, cuts, px)
+        ]
         ys = np.nonzero(sub.any(axis=1))[0]
         xs = np.nonzero(sub.any(axis=0))[0]
         ink_bbox = (ox + int(xs[0]), oy + int(ys[0]), ox + int(xs[-1]) + 1, oy + int(ys[-1]) + 1)

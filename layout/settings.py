@@ -447,6 +447,16 @@ class GridSettings(_Frozen):
                                "neighbour (parts of one character).")
     text_line_pad_mm: float = Field(
         0.5, ge=0, description="Padding added around each text-line box (clipped to the cell).")
+    edge_remnant_run_mm: float = Field(
+        2.5, gt=0,
+        description="In a cell merged over rows, horizontal ink runs this long near an "
+                    "inner row edge (within band_mm) are what is left of the missed line, "
+                    "not text: the text lines on either side are separated there.")
+    text_block_gap_mm: float = Field(
+        2.0, gt=0,
+        description="A cell merged over rows is cut into blocks of columns where its ink "
+                    "leaves a gap this wide over its whole height (labels of two label "
+                    "columns whose line was missed), and each block into text lines.")
     text_piece_gap_mm: float = Field(
         4.5, gt=0,
         description="A text line is cut where its ink leaves a gap this wide (more than a "
