@@ -92,7 +92,7 @@ class Grid:
         Otherwise the cell is itself in the row its text is printed in (its
         first row when that is not known) and None in its other rows (a
         merged cell's text belongs to it once); every column it covers gets
-        it (``_Collector.flag_shared_cells`` marks that).
+        it (``mapping.collect.Collector.flag_shared_cells`` marks that).
         """
         return self._part(cell, r, c, by_cols=True)
 

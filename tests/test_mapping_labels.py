@@ -3,7 +3,7 @@ import pytest
 
 from mapping.labels import LabelMatcher, normalize
 from mapping.settings import MappingSettings
-from mapping.tables import _vocab
+from mapping.collect import vocab_for as _vocab
 
 S = MappingSettings()
 V = _vocab(S)
