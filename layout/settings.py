@@ -292,7 +292,8 @@ class RectifySettings(_Frozen):
         75.0, gt=0, description="Straight line pieces are searched on masks reduced to this dpi "
                                 "(the search's cost grows with the pixel count).")
     angle_step_degrees: float = Field(
-        0.1, gt=0, description="Angle resolution of the line search (Hough accumulator).")
+        0.25, gt=0, description="Angle resolution of the line search (Hough accumulator; the "
+                                 "end points, not the bins, measure the slants).")
     min_votes: float = Field(
         0.5, gt=0, le=1, description="A straight piece needs ink on this fraction of "
                                      "min_length_mm (Hough threshold).")
