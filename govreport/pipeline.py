@@ -284,12 +284,11 @@ def _has_title(lines: Sequence[ocr.TextLine]) -> bool:
 def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple[int, int] | None:
     """Strip key of a cell's crop: its table and row; None keeps it off strips.
 
-    Only cells of one text line go on strips, also when it is cut into pieces
-    (the lines of a multi-line cell are joined in order afterwards), and,
-    with ``strip_skip_first_column``, not the row labels of the first column.
+    Only single-line cells go on strips (the lines of a multi-line cell are
+    joined in order afterwards), and, with ``strip_skip_first_column``, not the
+    row labels of the first column.
     """
-    one_line = len({(box[1], box[3]) for box in cell.text_lines}) == 1
-    if not one_line or (settings.strip_skip_first_column and cell.col == 0):
+    if len(cell.text_lines) != 1 or (settings.strip_skip_first_column and cell.col == 0):
         return None
     return (table_index, cell.row)
 
