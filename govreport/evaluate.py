@@ -14,6 +14,9 @@ Per report and overall it measures:
 - silent errors: wrong or spurious values NOT marked ``review`` (the number
   the project promises to keep at zero), missing keys excluded;
 - review rate: output fields marked ``review``;
+- needless review: right values marked ``review``, as a share of right
+  values, leaving out the fields of the rules the truth expects to fail (those
+  flags are deserved): what a reviewer looks at for nothing;
 - rules: whether every expected rule failure was reported as ``failed``;
 - seconds per page.
 """
@@ -60,6 +63,8 @@ class SampleScore:
     correct: int = 0
     reviewed: int = 0
     fields: int = 0
+    right_counted: int = 0  # right values outside the fields of expected rule failures
+    needless: int = 0  # of those, marked review
     silent_errors: list[str] = field(default_factory=list)
     wrong_reviewed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
@@ -78,6 +83,10 @@ class SampleScore:
     @property
     def review_rate(self) -> float:
         return self.reviewed / self.fields if self.fields else 0.0
+
+    @property
+    def needless_rate(self) -> float:
+        return self.needless / self.right_counted if self.right_counted else 0.0
 
 
 @dataclass
@@ -109,6 +118,11 @@ class EvalResult:
         return self._sum("reviewed") / fields if fields else 0.0
 
     @property
+    def needless_rate(self) -> float:
+        right = self._sum("right_counted")
+        return self._sum("needless") / right if right else 0.0
+
+    @property
     def seconds_per_page(self) -> float:
         pages = self._sum("pages")
         return sum(s.seconds for s in self.samples) / pages if pages else 0.0
@@ -119,11 +133,12 @@ class EvalResult:
             "recall": self.recall,
             "silent_errors": self.silent_errors,
             "review_rate": self.review_rate,
+            "needless_rate": self.needless_rate,
             "seconds_per_page": self.seconds_per_page,
             "rules_ok": all(s.rules_ok for s in self.samples),
             "samples": [
                 {**asdict(s), "recall": s.recall, "accuracy": s.accuracy,
-                 "review_rate": s.review_rate}
+                 "review_rate": s.review_rate, "needless_rate": s.needless_rate}
                 for s in self.samples
             ],
         }
@@ -179,7 +194,15 @@ def score_report(name: str, truth: dict[str, Any], report: Report, seconds: floa
             score.silent_errors.append(f"{key}: not in the truth, got {got.value!r} unflagged")
     score.reviewed = sum(1 for f in report.fields.values() if f.review)
     failed = {c.rule for c in report.checks if c.status == "failed"}
-    score.rules_ok = set(truth.get("expected_failed_rules", [])) <= failed
+    expected_failed = set(truth.get("expected_failed_rules", []))
+    score.rules_ok = expected_failed <= failed
+    deserved = {k for c in report.checks if c.rule in expected_failed for k in c.keys}
+    for key, value in expected.items():
+        got = report.fields.get(key)
+        if got is None or key in deserved or not values_equal(value, got.value):
+            continue
+        score.right_counted += 1
+        score.needless += bool(got.review)
     meta = truth.get("meta", {})
     score.meta_ok = all([
         meta.get("year") in (None, report.meta.year),
@@ -203,12 +226,14 @@ def evaluate(samples: Sequence[Sample], settings: Settings | None = None,
 
 def format_table(result: EvalResult) -> str:
     """The eval table printed by the CLI."""
-    header = f"{'sample':<34} {'keys':>5} {'recall':>7} {'acc':>7} {'silent':>6} {'review':>7} {'rules':>5} {'meta':>4} {'s/page':>7}"
+    header = (f"{'sample':<34} {'keys':>5} {'recall':>7} {'acc':>7} {'silent':>6} {'review':>7} "
+              f"{'needless':>8} {'rules':>5} {'meta':>4} {'s/page':>7}")
     rows = [header, "-" * len(header)]
     for s in result.samples:
         rows.append(
             f"{s.name:<34} {s.truth_keys:>5} {s.recall:>7.3f} {s.accuracy:>7.3f} "
-            f"{len(s.silent_errors):>6} {s.review_rate:>7.3f} {'ok' if s.rules_ok else 'MISS':>5} "
+            f"{len(s.silent_errors):>6} {s.review_rate:>7.3f} {s.needless_rate:>8.3f} "
+            f"{'ok' if s.rules_ok else 'MISS':>5} "
             f"{'ok' if s.meta_ok else 'bad':>4} {s.seconds / max(s.pages, 1):>7.2f}"
             + (f"  error: {s.error}" if s.error else "")
         )
@@ -216,6 +241,7 @@ def format_table(result: EvalResult) -> str:
     rows.append(
         f"{'overall':<34} {sum(s.truth_keys for s in result.samples):>5} {result.recall:>7.3f} "
         f"{result.accuracy:>7.3f} {result.silent_errors:>6} {result.review_rate:>7.3f} "
+        f"{result.needless_rate:>8.3f} "
         f"{'ok' if all(s.rules_ok for s in result.samples) else 'MISS':>5} "
         f"{'ok' if all(s.meta_ok for s in result.samples) else 'bad':>4} {result.seconds_per_page:>7.2f}"
     )
@@ -230,6 +256,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", type=Path, dest="json_out", help="write the scores as JSON here")
     parser.add_argument("--min-accuracy", type=float, help="exit 1 when overall accuracy is lower")
     parser.add_argument("--max-silent-errors", type=int, help="exit 1 when there are more silent errors")
+    parser.add_argument("--max-needless-review", type=float, metavar="FRACTION",
+                        help="exit 1 when a larger share of the right values is marked review "
+                             "(fields of the rules the truth expects to fail left out)")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every wrong value")
     parser.set_defaults(run=run)
 
@@ -257,6 +286,8 @@ def run(args: argparse.Namespace) -> int:
         missed.append(f"accuracy {result.accuracy:.4f} < {args.min_accuracy}")
     if args.max_silent_errors is not None and result.silent_errors > args.max_silent_errors:
         missed.append(f"silent errors {result.silent_errors} > {args.max_silent_errors}")
+    if args.max_needless_review is not None and result.needless_rate > args.max_needless_review:
+        missed.append(f"needless review {result.needless_rate:.4f} > {args.max_needless_review}")
     for line in missed:
         print(f"eval: bound missed: {line}", file=sys.stderr)
     return 1 if missed else 0

@@ -8,7 +8,7 @@ scripts/install-fonts.sh         # the OCR tests render text, the generator test
 scripts/install-libreoffice.sh   # the DOCX renderer test converts a report with LibreOffice
 # pytest exits 5 when it collected no test: with set -e that fails the run too.
 .venv/bin/python -m pytest "$@"
-.venv/bin/govreport eval samples/ --min-accuracy 0.99 --max-silent-errors 0 --json out/eval.json
+.venv/bin/govreport eval samples/ --min-accuracy 0.99 --max-silent-errors 0 --max-needless-review 0.03 --json out/eval.json
 # The stress set (samples/stress/README.md): never a silent error; the accuracy
 # floor is just under what the pipeline reaches today (0.918), held so it can
 # only rise (the goal is 0.99).

@@ -49,6 +49,23 @@ def test_score_counts_wrong_unflagged_values_as_silent(sample_report):
     assert score.silent_errors == [] and score.wrong_reviewed == [key]
 
 
+def test_needless_review_counts_right_values_flagged_for_nothing(sample_report):
+    """A right value marked review is needless, unless a rule the truth
+    expects to fail reads it (the report's own numbers break that rule)."""
+    sample = next(s for s in find_samples(SAMPLES) if s.truth.get("expected_failed_rules"))
+    report, seconds = sample_report(sample.name)
+    expected = set(sample.truth["expected_failed_rules"])
+    deserved = {k for c in report.checks if c.rule in expected for k in c.keys}
+    assert deserved and all(report.fields[k].review for k in deserved if k in report.fields)
+    base = score_report(sample.name, sample.truth, report, seconds)
+    assert base.right_counted == base.correct - len(deserved & set(report.fields))
+    key = next(k for k, v in sample.truth["fields"].items()
+               if k not in deserved and not report.fields[k].review and report.fields[k].value == v)
+    flagged = report.model_copy(update={"fields": {**report.fields,
+                                                   key: report.fields[key].model_copy(update={"review": True})}})
+    assert score_report(sample.name, sample.truth, flagged, seconds).needless == base.needless + 1
+
+
 def test_search_space_names_real_settings():
     settings = Settings()
     for param in SEARCH_SPACE:
@@ -73,8 +90,10 @@ def test_eval_cli_prints_table_writes_json_and_holds_bounds(small_set, tmp_path,
     data = json.loads(scores.read_text(encoding="utf-8"))
     assert data["accuracy"] >= 0.99 and data["silent_errors"] == 0
     assert {s["name"] for s in data["samples"]} == set(SMALL)
+    assert "needless" in out and 0.0 <= data["needless_rate"] <= 1.0
     # An impossible bound makes eval fail, so CI can hold the line.
     assert main(["eval", str(small_set), "--min-accuracy", "1.01"]) == 1
+    assert main(["eval", str(small_set), "--max-needless-review", "-0.01"]) == 1
 
 
 def test_short_tune_writes_a_profile_that_eval_accepts(small_set, tmp_path, capsys):
