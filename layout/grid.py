@@ -217,6 +217,15 @@ def grid_edges(horizontal: np.ndarray, vertical: np.ndarray, h_near: np.ndarray,
     return _drop_close(rows, min_cell), _drop_close(cols, min_cell)
 
 
+def near_positions(positions: np.ndarray, size: int, reach: int) -> np.ndarray:
+    """(size,) bool: True within `reach` px of any of `positions` (px, 0 … size)."""
+    steps = np.zeros(size + 1, np.int32)
+    pos = np.asarray(positions, np.int64)
+    np.add.at(steps, np.clip(pos - reach, 0, size), 1)
+    np.add.at(steps, np.clip(pos + reach + 1, 0, size), -1)
+    return np.cumsum(steps[:size]) > 0
+
+
 def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSettings,
              remnants: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, Box]:
     """Text ink of one table: the mask without its grid lines and specks.
@@ -248,12 +257,7 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
         ink[r[i]:r[i + 1], max(0, c[j] - clear):c[j] + clear + 1] = 0
     if remnants is not None:
         h_pieces, v_pieces = (m[y0:y1, x0:x1] > 0 for m in remnants)
-        near_row = np.zeros(ink.shape[0], bool)
-        near_col = np.zeros(ink.shape[1], bool)
-        for e in r:
-            near_row[max(0, e - clear):e + clear + 1] = True
-        for e in c:
-            near_col[max(0, e - clear):e + clear + 1] = True
+        near_row, near_col = near_positions(r, ink.shape[0], clear), near_positions(c, ink.shape[1], clear)
         ink[(h_pieces & near_row[:, None]) | (v_pieces & near_col[None, :])] = 0
         long_px = max(1, round(mm_to_px(settings.remnant_length_mm, dpi)))
         for pieces, shape in ((h_pieces, (long_px, 1)), (v_pieces, (1, long_px))):
@@ -325,10 +329,7 @@ def split_text_lines(ink: np.ndarray, gap_px: int, min_height_px: int,
         binary = (ink > 0).astype(np.uint8)
         runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run_px, 1)))
         texty = ((binary > 0) & (runs == 0)).any(axis=1)
-        near = np.zeros(occupied.size, bool)
-        for y in cuts:
-            near[max(0, int(y) - reach_px):int(y) + reach_px + 1] = True
-        occupied &= ~(near & ~texty)
+        occupied &= ~(near_positions(cuts, occupied.size, reach_px) & ~texty)
     rows = np.r_[0, occupied.astype(np.int8), 0]
     d = np.diff(rows)
     starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from models.schema import APPEAL_COLUMNS, APPEAL_GROUPS
 
-from .collect import INFERRED_CERTAINTY, PARENT, Collector, Keyed, Vocab, to_keyed
+from .collect import PARENT, Collector, Keyed, Vocab, order_keyed, to_keyed
 from .columns import count_value, order_columns, sums_hold
-from .grid import Grid, blank, has_text, is_label
+from .grid import Grid, blank, from_lines, has_text, is_label
 from .labels import clean_label
 from .settings import MappingSettings
 from .types import ReadCell, ReadLine
@@ -86,10 +86,8 @@ def _appeal_template(confirmed: bool) -> list[tuple[str, Keyed, Keyed, tuple[str
         group_label = " ".join(group_labels)
         for c in APPEAL_COLUMNS:
             key = f"{g}.{c.key}"
-            certainty, reasons = (1.0, ()) if confirmed else (
-                INFERRED_CERTAINTY, (f"column header not read; key {key} from the template's column order",))
-            out.append((key, Keyed(g, certainty, reasons, group_label),
-                        Keyed(c.key, certainty, (), c.labels[0].text), (), group_label))
+            group = order_keyed(g, key, group_label, confirmed)
+            out.append((key, group, Keyed(c.key, group.certainty, (), c.labels[0].text), (), group_label))
     return out
 
 
@@ -111,7 +109,7 @@ def _appeal_pieces_in_order(grid: Grid, vr: int, keyed: dict, s: MappingSettings
             middle = 0.5 * (line.bbox[1] + line.bbox[3])
             if (band is not None and not band[0] <= middle < band[1]) or is_mark(line.text):
                 continue
-            pieces.append(ReadCell(vr, cell.col, 1, 1, line.bbox, line.text, line.confidence, (line,)))
+            pieces.append(from_lines(vr, cell.col, 1, 1, line.bbox, [line]))
     template = _appeal_template(True)
     if len(pieces) != len(template) or not all(is_value_text(p.text) for p in pieces):
         return []

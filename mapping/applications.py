@@ -8,13 +8,13 @@ from typing import Optional
 from models.schema import APPLICATION_COLUMNS, application_rows
 
 from .collect import (
-    INFERRED_CERTAINTY,
     UNAMBIGUOUS_APP_HEADERS,
     Collector,
     Keyed,
     Placed,
     Vocab,
     infer_from_position,
+    order_keyed,
     to_keyed,
     vote,
 )
@@ -133,12 +133,7 @@ def _template_columns(grid: Grid, end: int, columns: dict[int, Keyed], v: Vocab,
     for c, key in order.keys.items():
         if c in out and out[c].key == key:
             continue
-        if order.confirmed:
-            out[c] = Keyed(key, 1.0, (), printed[key])
-        else:
-            out[c] = Keyed(key, INFERRED_CERTAINTY,
-                            (f"column header not read; key {key} from the template's column order",),
-                            printed[key])
+        out[c] = order_keyed(key, key, printed[key], order.confirmed)
     return start, out
 
 

@@ -33,7 +33,7 @@ from .values import is_clean_number, parse_value
 
 __all__ = [
     "HEADER", "PARENT", "TITLE", "INFERRED_CERTAINTY", "UNAMBIGUOUS_APP_HEADERS", "Vocab", "vocab_for",
-    "Keyed", "to_keyed", "Placed", "Collector", "pick", "vote", "infer_from_position",
+    "Keyed", "to_keyed", "order_keyed", "Placed", "Collector", "pick", "vote", "infer_from_position",
 ]
 
 
@@ -95,6 +95,16 @@ class Keyed:
     reasons: tuple[str, ...]
     printed: str
     template: Optional[str] = None
+
+
+def order_keyed(key: str, full_key: str, printed: str, confirmed: bool) -> Keyed:
+    """`key` given by the template's column order (``mapping.columns``):
+    certain when the order was confirmed, else inferred and marked for
+    review. `full_key` names the column in the reason."""
+    if confirmed:
+        return Keyed(key, 1.0, (), printed)
+    return Keyed(key, INFERRED_CERTAINTY,
+                 (f"column header not read; key {full_key} from the template's column order",), printed)
 
 
 def to_keyed(m: LabelMatch, settings: MappingSettings, what: str) -> Optional[Keyed]:

@@ -12,7 +12,7 @@ from .labels import normalize
 from .types import ReadCell, ReadLine, ReadTable
 from .values import is_clean_number, is_mark, is_value_text
 
-__all__ = ["Grid", "has_text", "is_label", "blank"]
+__all__ = ["Grid", "has_text", "is_label", "blank", "from_lines"]
 
 
 class Grid:
@@ -71,11 +71,9 @@ class Grid:
         band = self.row_band(r) if r < self.n_rows else None
         if cell.row + cell.row_span <= r or band is None or not cell.lines:
             return cell
-        lines = tuple(line for line in cell.lines if 0.5 * (line.bbox[1] + line.bbox[3]) < band[0])
-        return ReadCell(cell.row, cell.col, r - cell.row, cell.col_span,
-                        (cell.bbox[0], cell.bbox[1], cell.bbox[2], band[0]),
-                        "".join(line.text for line in lines),
-                        min((line.confidence for line in lines), default=1.0), lines)
+        lines = [line for line in cell.lines if 0.5 * (line.bbox[1] + line.bbox[3]) < band[0]]
+        return from_lines(cell.row, cell.col, r - cell.row, cell.col_span,
+                          (cell.bbox[0], cell.bbox[1], cell.bbox[2], band[0]), lines)
 
     def in_row(self, cell: ReadCell, r: int) -> Optional[ReadCell]:
         """What of ``cell`` belongs to grid row ``r`` (see :meth:`in_slot`; the
@@ -124,7 +122,7 @@ class Grid:
             return None
         (y0, y1) = row_bands[r - cell.row]
         (x0, x1) = col_bands[key[1] - cols[0]]
-        part = _from_lines(r, key[1], 1 if by_cols else cell.col_span, (int(x0), y0, int(x1), y1), lines)
+        part = from_lines(r, key[1], 1, 1 if by_cols else cell.col_span, (int(x0), y0, int(x1), y1), lines)
         return _without_marks(part) if by_cols else part
 
 
@@ -152,9 +150,11 @@ def blank(cell: ReadCell) -> bool:
     return not re.sub(r"\s+", "", cell.text or "")
 
 
-def _from_lines(row: int, col: int, col_span: int, bbox: tuple[int, int, int, int],
-                lines: Sequence[ReadLine]) -> ReadCell:
-    return ReadCell(row, col, 1, col_span, bbox, "".join(line.text for line in lines),
+def from_lines(row: int, col: int, row_span: int, col_span: int, bbox: tuple[int, int, int, int],
+               lines: Sequence[ReadLine]) -> ReadCell:
+    """A cell of `lines` (some of a merged cell's): their texts joined, the
+    lowest confidence (1.0, blank, without a line)."""
+    return ReadCell(row, col, row_span, col_span, bbox, "".join(line.text for line in lines),
                     min((line.confidence for line in lines), default=1.0), tuple(lines))
 
 
@@ -169,5 +169,4 @@ def _without_marks(cell: ReadCell) -> ReadCell:
     numbers = [line for line in cell.lines if is_clean_number(line.text)]
     if len(numbers) != 1 or not all(line in numbers or is_mark(line.text) for line in cell.lines):
         return cell
-    return ReadCell(cell.row, cell.col, cell.row_span, cell.col_span, cell.bbox, numbers[0].text,
-                    numbers[0].confidence, tuple(numbers))
+    return from_lines(cell.row, cell.col, cell.row_span, cell.col_span, cell.bbox, numbers)

@@ -64,7 +64,10 @@ def test_cells_joined_by_a_vanished_line_keep_one_piece_per_slot(page):
     _paint_out(image, cols[c + 1] - band, rows[r] + keep, cols[c + 1] + band, rows[r + 2] - keep)
     _paint_out(image, cols[c] + keep, rows[r + 1] - band, cols[c + 2] - keep, rows[r + 1] + band)
     damaged = _matrix(replace(page, image=image))
-    assert (damaged.row_edges, damaged.col_edges) == (rows, cols) or damaged.n_cols == table.n_cols
+    # the other lines still give every grid edge (within a pixel or two)
+    assert (damaged.n_rows, damaged.n_cols) == (table.n_rows, table.n_cols)
+    assert np.abs(np.subtract(damaged.row_edges, rows)).max() <= 2
+    assert np.abs(np.subtract(damaged.col_edges, cols)).max() <= 2
     joined = next(x for x in damaged.cells if (x.row, x.col) == (r, c))
     assert (joined.row_span, joined.col_span) == (2, 2)
     slots = set()
