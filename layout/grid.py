@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from .alignment import split_by_text
+from .faint_edges import faint_edges
 from .lines import Lines, paint_segments
 from .merge import complete_segments, merge_slots
 from .presence import segment_presence
@@ -484,6 +485,19 @@ def build_table(mask: np.ndarray, spec: GridSpec, page: int, dpi: float, setting
                  cells=tuple(cells))
 
 
+def _with_faint_edges(lines: Lines, rows: np.ndarray, cols: np.ndarray, dpi: float,
+                      settings: GridSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns plus the faint lines found across the table (:mod:`layout.faint_edges`)."""
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
+    crop = (slice(r0, r1 + 1), slice(c0, c1 + 1))
+    v_ink = cv2.max(lines.text[crop], lines.v_long[crop])
+    extra_c = faint_edges(lines.dark_v[crop], v_ink, cols - c0, (0, r1 - r0), dpi, settings) + c0
+    h_ink = cv2.max(lines.text[crop], lines.h_long[crop])
+    extra_r = faint_edges(np.ascontiguousarray(lines.dark_h[crop].T), np.ascontiguousarray(h_ink.T),
+                          rows - r0, (0, c1 - c0), dpi, settings) + r0
+    return np.sort(np.r_[rows, extra_r]), np.sort(np.r_[cols, extra_c])
+
+
 def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpec]:
     """Grids of all tables on a page, top to bottom.
 
@@ -510,6 +524,8 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
         rows, cols = grid_edges(hs, vs, h_near, v_near, dpi, settings)
         if len(rows) < 2 or len(cols) < 2:
             continue
+        if settings.faint_edges:
+            rows, cols = _with_faint_edges(lines, rows, cols, dpi, settings)
         n_rows, n_cols = len(rows) - 1, len(cols) - 1
         if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
             continue

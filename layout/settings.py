@@ -417,6 +417,15 @@ class GridSettings(_Frozen):
         0.8, gt=0, le=1,
         description="Such a frame line and the table side must overlap by at least this "
                     "fraction of the side and of the line.")
+    faint_edges: bool = Field(
+        True, description="Propose grid edges that no line segment gave from the profile across "
+                          "the whole table (layout.faint_edges); the segment test keeps those drawn.")
+    faint_edge_min_contrast: float = Field(
+        2.5, gt=0,
+        description="A candidate edge: the mean darkness on one position down the whole table "
+                    "(off the text) stands this many grey levels above the paper beside it "
+                    "(profile_flank_mm). Faded lines that chain into no segment: 3–6; "
+                    "positions in text columns of clean scans: below 2.")
     min_cell_mm: float = Field(
         2.5, gt=0, description="Adjacent grid edges closer than this are merged.")
     min_table_width_mm: float = Field(20.0, gt=0, description="Narrower line groups are not tables.")
