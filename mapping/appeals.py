@@ -40,7 +40,7 @@ def read_appeals(grid: Grid, ti: int, v: Vocab, s: MappingSettings, out: Collect
     seen_litigation: Counter = Counter()
     keyed: dict[int, tuple[Keyed, Keyed, tuple[str, ...], str]] = {}  # gc → group, column, reasons, label
     for gc in all_cols:
-        path = [c for c in grid.down(gc, range(end)) if has_text(c)]
+        path = [_side_by_side(grid, c, gc, v) for c in grid.down(gc, range(end)) if has_text(c)]
         if len(path) < 2:
             continue
         col = to_keyed(v.appeal_cols.match(path[-1].text), s, "column")
@@ -76,6 +76,41 @@ def read_appeals(grid: Grid, ti: int, v: Vocab, s: MappingSettings, out: Collect
     for cell, (group, col, extra, row_label) in placed:
         out.emit(f"appeals.{group.key}.{col.key}", [(cell, grid.table.page)], group, col, row_label,
                  extra)
+
+
+def _side_by_side(grid: Grid, cell: ReadCell, gc: int, v: Vocab) -> ReadCell:
+    """What of a header cell over several columns names column `gc`.
+
+    A header cell whose labels stand side by side in it, each naming a
+    different group or column (``未经复议直接起诉`` and ``复议后起诉`` in one
+    cell over ten columns; the stacked characters of ``结果纠正`` beside
+    those of ``其他结果``), is header cells joined by a missed vertical line:
+    column `gc` takes the label nearest above it. Otherwise the cell is
+    itself.
+    """
+    band = grid.col_band(gc)
+    if cell.col_span < 2 or len(cell.lines) < 2 or band is None:
+        return cell
+    stacks: list[list[ReadLine]] = []  # lines overlapping left to right: one label
+    for line in sorted((l for l in cell.lines if not is_value_text(l.text) and not is_mark(l.text)),
+                       key=lambda l: l.bbox[0]):
+        if stacks and line.bbox[0] < max(l.bbox[2] for l in stacks[-1]):
+            stacks[-1].append(line)
+        else:
+            stacks.append([line])
+    if len(stacks) < 2:
+        return cell
+    texts = ["".join(l.text for l in sorted(stack, key=lambda l: l.bbox[1])) for stack in stacks]
+    keys = [m.key for m in v.appeal_groups.match_many(texts)]
+    if None in keys or len(set(keys)) < len(keys):
+        keys = [m.key for m in v.appeal_cols.match_many(texts)]
+        if None in keys or len(set(keys)) < len(keys):
+            return cell
+    middle = 0.5 * (band[0] + band[1])
+    nearest = min(range(len(stacks)), key=lambda i: max(min(l.bbox[0] for l in stacks[i]) - middle, 0.0,
+                                                         middle - max(l.bbox[2] for l in stacks[i])))
+    lines = sorted(stacks[nearest], key=lambda l: l.bbox[1])
+    return from_lines(cell.row, gc, cell.row_span, 1, (band[0], cell.bbox[1], band[1], cell.bbox[3]), lines)
 
 
 def _appeal_template(confirmed: bool) -> list[tuple[str, Keyed, Keyed, tuple[str, ...], str]]:

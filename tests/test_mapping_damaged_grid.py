@@ -182,3 +182,48 @@ def test_a_mark_apart_from_the_number_is_no_part_of_it():
         t = replace(table, cells=tuple(with_pieces(*pieces) if x is cell else x for x in table.cells))
         got = map_tables([t]).values["applications.new.natural_person"]
         assert (got.value, got.review) == (value, review), pieces
+
+
+def test_group_headers_side_by_side_in_one_cell_name_their_own_columns():
+    """Section 四: the line between 未经复议直接起诉 and 复议后起诉 is missed,
+    one header cell spans both groups' ten columns with both labels in it:
+    each column takes the label above it; no column is taken twice. (The
+    review group's 总计 does not add up, as printed: the row sums confirm no
+    order here.)"""
+    from test_mapping_fixtures import appeals_grid
+    vals = ["1", "2", "3", "4", "11", "0", "1", "0", "1", "2", "3", "0", "0", "0", "3"]
+    grid = appeals_grid(vals)
+    grid[1][10] = "<"
+    table = make_table(grid, 4, label_cols=0)
+    cell = _slot(table, 1, 5)
+    x0, y0, x1, y1 = cell.bbox
+    half = (x0 + x1) // 2
+    lines = (ReadLine((x0 + 20, y0 + 8, half - 20, y1 - 8), "未经复议直接起诉", 0.95),
+             ReadLine((half + 40, y0 + 8, x1 - 40, y1 - 8), "复议后起诉", 0.95))
+    joined = replace(cell, text="未经复议直接起诉复议后起诉", lines=lines)
+    m = map_tables([replace(table, cells=tuple(joined if x is cell else x for x in table.cells))])
+    v = m.values
+    assert v["appeals.litigation_direct.total"].value == 2
+    assert [v[f"appeals.litigation_after_review.{c}"].value for c in ("upheld", "total")] == [3, 3]
+    assert not [w for w in m.warnings if "found twice" in w]
+    assert not [k for k, x in v.items() if k.startswith("appeals.litigation") and x.review]
+
+
+def test_remnant_of_a_missed_line_between_two_numbers_is_no_digit():
+    """Two value cells joined by a missed vertical line: what is left of the
+    line, on the edge between their slots, reads as a "1". It belongs to
+    neither number (never "10" or "12")."""
+    grid = app_grid("2021", VALUES)
+    r = _row_of(grid, "二、上年结转")  # 3 | 0 under 自然人 | 商业企业
+    grid[r][NATURAL + 1] = "<"
+    table = make_table(grid, 3)
+    cell = _slot(table, r, NATURAL)
+    x0, y0, x1, y1 = cell.bbox
+    edge = (x0 + x1) // 2
+    lines = (ReadLine((x0 + 20, y0 + 8, x0 + 32, y1 - 8), "3", 0.99),
+             ReadLine((edge - 3, y0 + 4, edge + 4, y1 - 4), "1", 0.6),
+             ReadLine((x1 - 32, y0 + 8, x1 - 20, y1 - 8), "0", 0.99))
+    joined = replace(cell, text="310", lines=lines)
+    v = map_tables([replace(table, cells=tuple(joined if x is cell else x for x in table.cells))]).values
+    assert v["applications.carried_over.natural_person"].value == 3
+    assert v["applications.carried_over.commercial"].value == 0
