@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from models.schema import PROACTIVE_ROWS, proactive_key_templates
+from models.schema import PROACTIVE_COLUMNS, PROACTIVE_ROWS, proactive_key_templates
 
 from .collect import (
     HEADER,
+    INFERRED_CERTAINTY,
     TITLE,
     Collector,
     Keyed,
@@ -102,6 +103,7 @@ def emit_proactive(st: ProState, out: Collector, s: MappingSettings) -> None:
     keyed = [(to_keyed(r.match, s, "row") if r.match else None) for r in st.rows]
     if s.infer_keys_from_position:
         keyed = infer_from_position(keyed, [r.match for r in st.rows], order, "row")
+        keyed = _infer_from_columns(st.rows, keyed, order)
     for row, k in zip(st.rows, keyed):
         if k is None:
             printed = clean_label(row.label.text) if row.label else ""
@@ -115,3 +117,45 @@ def emit_proactive(st: ProState, out: Collector, s: MappingSettings) -> None:
                 out.warnings.append(f"{key} is not a key of either template; left out")
                 continue
             out.emit(key, cells, k, row.columns[col], k.printed)
+
+
+def _items_of(columns: dict[str, Keyed]) -> set[str]:
+    """The 第二十条 items whose sub-table has all these columns (PROACTIVE_COLUMNS)."""
+    items: Optional[set[str]] = None
+    for key, col in columns.items():
+        allowed = {i for spec in PROACTIVE_COLUMNS if spec.key == key
+                   and (col.template is None or col.template in spec.templates) for i in spec.items}
+        items = allowed if items is None else items & allowed
+    return items or set()
+
+
+def _infer_from_columns(rows: list[_ProRow], keyed: list[Optional[Keyed]],
+                        order: list[str]) -> list[Optional[Keyed]]:
+    """Give an unmatched labelled row the one row key its sub-table allows.
+
+    The header row above it names the columns (采购项目数量, 采购总金额), and
+    those tell the 第二十条 item of its sub-table; among that item's rows, the
+    row takes the one that is neither matched elsewhere nor out of order with
+    its matched neighbours — when exactly one is left. The key is inferred, so
+    its values are marked for review.
+    """
+    out = list(keyed)
+    pos = {k: i for i, k in enumerate(order)}
+    item_of = {r.key: r.item for r in PROACTIVE_ROWS}
+    for i, (row, k) in enumerate(zip(rows, keyed)):
+        if k is not None or row.label is None or not row.columns:
+            continue
+        used = {x.key for x in out if x}
+        before = next((out[j].key for j in range(i - 1, -1, -1) if out[j]), None)
+        after = next((out[j].key for j in range(i + 1, len(out)) if out[j]), None)
+        items = _items_of(row.columns)
+        fits = [key for key in order if item_of[key] in items and key not in used
+                and (before is None or pos[key] > pos.get(before, -1))
+                and (after is None or pos[key] < pos.get(after, len(order)))]
+        if len(fits) != 1:
+            continue
+        printed = clean_label(row.label.text)
+        out[i] = Keyed(fits[0], INFERRED_CERTAINTY,
+                       (f"row label {printed!r} not recognised; key inferred from its sub-table's "
+                        f"columns ({', '.join(sorted(row.columns))})",), printed or fits[0])
+    return out

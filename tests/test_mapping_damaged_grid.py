@@ -227,3 +227,23 @@ def test_remnant_of_a_missed_line_between_two_numbers_is_no_digit():
     v = map_tables([replace(table, cells=tuple(joined if x is cell else x for x in table.cells))]).values
     assert v["applications.carried_over.natural_person"].value == 3
     assert v["applications.carried_over.commercial"].value == 0
+
+
+def test_garbled_row_label_keyed_by_its_sub_tables_columns():
+    """Section 二: two stacked text lines read as one leave 政府集中采购
+    garbled past matching ("政信集内察购"); its header row says 采购项目数量
+    and 采购总金额 (第二十条第（九）项), which only 政府集中采购 has: the row
+    is keyed from them, marked for review. Both rows of 第二十条第（六）项
+    garbled: its columns allow either key for each, and neither is guessed."""
+    from test_mapping_fixtures import PRO_2019, pro_tables
+    grid = [list(r) for r in PRO_2019]
+    grid[next(i for i, row in enumerate(grid) if row[0] == "政府集中采购")][0] = "政信集内察购"
+    v = map_tables(pro_tables(grid)).values
+    items = v["proactive.procurement.items"]
+    assert items.value == 5 and items.review
+    assert any("sub-table's columns" in r for r in items.reasons)
+    assert v["proactive.fees.prev_year_items"].value == 0 and not v["proactive.fees.prev_year_items"].review
+    grid[next(i for i, row in enumerate(grid) if row[0] == "行政强制")][0] = "行攻强炽"
+    grid[next(i for i, row in enumerate(grid) if row[0] == "行政处罚")][0] = "行攻处骂"
+    v = map_tables(pro_tables(grid)).values
+    assert "proactive.penalty.prev_year_items" not in v  # two garbled rows, two keys: not guessed
