@@ -7,6 +7,8 @@
 - counts are int, amounts (万元) float, ``change`` may be negative;
 - letters OCR confuses with digits (O/o → 0, l/I/| → 1) are fixed only when
   everything else is digits, and the fix is reported (review);
+- dots, colons and ticks at the ends of a count (``5·``, ``.64``) are specks,
+  dropped with review (a count has no decimal point);
 - anything else is *not guessed*: value None, doubtful, with a reason.
 """
 from __future__ import annotations
@@ -28,6 +30,8 @@ _ZERO_WORDS = frozenset({"零", "〇"})
 _CONFUSIONS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1"}
 _DASHES = "—–−‐‑"  # em/en dash, minus sign, hyphens (NFKC keeps these)
 _COUNT_UNITS = ("件", "条", "项", "个", "次", "人次")
+#: Specks OCR reads beside a number (after NFKC): never part of a count.
+_SPECKS = ".·:;,'`_、丶"
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
@@ -145,6 +149,11 @@ def parse_value(text: str, kind: ValueKind = "count") -> ParsedValue:
         elif _NUMBER.fullmatch(fixed) and len(s) == 1:
             reasons.append(f"OCR letter read as digit: {s!r} -> {fixed!r}")
             s = fixed
+    if kind != "amount" and not _NUMBER.fullmatch(s) and _NUMBER.fullmatch(s.strip(_SPECKS) or "x"):
+        # a count has no decimal point: dots, colons and ticks at its ends are
+        # specks or what a broken line left beside it
+        reasons.append(f"specks beside the number: {text.strip()!r}")
+        s = s.strip(_SPECKS)
     if not _NUMBER.fullmatch(s):
         return ParsedValue(None, True, (f"not a number: {text.strip()!r}",))
 

@@ -77,3 +77,16 @@ def test_amount_in_yuan_is_converted_and_flagged():
 def test_is_value_text():
     assert all(is_value_text(t) for t in ["", " 0", "—", "534.865 万元", "-10", "１２"])
     assert not any(is_value_text(t) for t in ["规章", "总计", "信息内容", "其他"])
+
+
+@pytest.mark.parametrize("text, value", [("5·", 5), (".64", 64), ("1.", 1), ("'5", 5), ("０：", 0)])
+def test_specks_at_the_ends_of_a_count_are_dropped_and_flagged(text, value):
+    p = parse_value(text)
+    assert p.value == value and p.doubtful
+    assert any("specks" in r for r in p.reasons)
+
+
+def test_specks_between_digits_or_in_amounts_are_not_guessed():
+    assert parse_value("1:0").value is None  # which of 1, 0, 10?
+    assert parse_value("..").value is None
+    assert parse_value("5·", "amount").value is None  # an amount may have a decimal point
