@@ -544,4 +544,38 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
             continue
         h_present, v_present = complete_segments(h_present, v_present, settings.max_restored_run)
         out.append(GridSpec(rows, cols, h_present, v_present))
-    return out
+    return drop_repeated_grids(out, mm_to_px(settings.snap_mm, dpi))
+
+
+def _edges_within(edges: np.ndarray, lo: float, hi: float, tolerance: float) -> np.ndarray:
+    return edges[(edges >= lo - tolerance) & (edges <= hi + tolerance)]
+
+
+def drop_repeated_grids(grids: list[GridSpec], tolerance: float) -> list[GridSpec]:
+    """Grids without those that repeat part of another one.
+
+    Two line groups can both reach one stretch of a table (a frame line
+    attached to one of them, a broken line that joined them only in part):
+    a grid lying inside another, every edge of it found in the larger one
+    (within `tolerance` px), reads the same cells twice and is dropped.
+    """
+    keep = []
+    for i, g in enumerate(grids):
+        y0, y1, x0, x1 = g.row_edges[0], g.row_edges[-1], g.col_edges[0], g.col_edges[-1]
+        repeated = False
+        for j, other in enumerate(grids):
+            if j == i or not (other.row_edges[0] - tolerance <= y0 and y1 <= other.row_edges[-1] + tolerance
+                              and other.col_edges[0] - tolerance <= x0 and x1 <= other.col_edges[-1] + tolerance):
+                continue
+            rows = _edges_within(other.row_edges, y0, y1, tolerance)
+            cols = _edges_within(other.col_edges, x0, x1, tolerance)
+            covered = (np.abs(g.row_edges[:, None] - rows[None, :]).min(axis=1).max() <= tolerance
+                       and np.abs(g.col_edges[:, None] - cols[None, :]).min(axis=1).max() <= tolerance)
+            # of two identical grids the first stays
+            if covered and (len(other.row_edges) * len(other.col_edges) > len(g.row_edges) * len(g.col_edges)
+                            or j < i):
+                repeated = True
+                break
+        if not repeated:
+            keep.append(g)
+    return keep

@@ -94,3 +94,26 @@ def test_a_column_line_faded_to_a_trace_is_still_a_grid_edge(page):
         left, right = cells[(row, c - 1)], cells[(row, c)]
         assert (left.col_span, right.col_span) == (1, 1)
     assert not cells[(value_row, c - 1)].empty and not cells[(value_row, c)].empty
+
+
+def test_a_grid_repeating_part_of_another_is_dropped():
+    from layout.grid import GridSpec, drop_repeated_grids
+
+    def spec(rows, cols):
+        rows, cols = np.array(rows), np.array(cols)
+        return GridSpec(rows, cols, np.ones((len(rows), len(cols) - 1), bool),
+                        np.ones((len(rows) - 1, len(cols)), bool))
+
+    whole = spec([100, 180, 260, 340, 420], [50, 300, 500, 700])
+    part = spec([262, 338, 421], [52, 299, 501, 698])  # its lower rows again, found apart
+    coarser = spec([100, 420], [50, 700])  # every edge of it is one of `whole`'s
+    beside = spec([500, 580, 660], [50, 300, 500, 700])
+    finer = spec([262, 300, 338, 421], [52, 299, 501, 698])  # an edge `whole` lacks: kept
+
+    def ids(grids):
+        return [id(g) for g in grids]
+
+    assert ids(drop_repeated_grids([whole, part, beside, finer], 5)) == ids([whole, beside, finer])
+    assert ids(drop_repeated_grids([coarser, whole], 5)) == ids([whole])
+    twin = spec(list(whole.row_edges), list(whole.col_edges))
+    assert ids(drop_repeated_grids([whole, twin], 5)) == ids([whole])  # of two alike the first stays
