@@ -43,7 +43,6 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
     min_w = mm_to_px(settings.min_table_width_mm, dpi)
     min_h = mm_to_px(settings.min_table_height_mm, dpi)
     out = []
-    taken_h = np.zeros(len(lines.horizontal), bool)
     taken_v = np.zeros(len(lines.vertical), bool)
     for lab in range(1, n):
         x, y, w, h = stats[lab, :4]
@@ -51,15 +50,12 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
             continue
         box = (int(x), int(y), int(x + w), int(y + h))
         # a bridged segment may run on into the next table (aligned columns): clip it
-        (hs, h_in), (vs, v_in) = _clip_to(lines.horizontal, box), _clip_to(lines.vertical, box)
+        (hs, _), (vs, v_in) = _clip_to(lines.horizontal, box), _clip_to(lines.vertical, box)
         if len(hs) < 2 or len(vs) < 2:
             continue
-        taken_h |= h_in
         taken_v |= v_in
         out.append((box, hs, vs))
-    free_h = lines.horizontal[~taken_h]
-    free_v = lines.vertical[~taken_v]
-    out = attach_frame_lines(out, free_h, free_v, dpi, settings)
+    out = attach_frame_lines(out, lines.vertical[~taken_v], dpi, settings)
     out.sort(key=lambda t: (t[0][1], t[0][0]))
     return out
 
@@ -87,12 +83,12 @@ def _clip_to(segments: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray]:
     return clipped[inside], inside
 
 
-def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]], free_h: np.ndarray,
+def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]],
                        free_v: np.ndarray, dpi: float,
                        settings: GridSettings) -> list[tuple[Box, np.ndarray, np.ndarray]]:
-    """Give a table the outer frame line that touches none of its lines.
+    """Give a table the outer vertical frame line that touches none of its lines.
 
-    When a merged column (row) of a table runs on across a page break, the
+    When a merged column of a table runs on across a page break, the
     table's frame line on that side may meet no crossing line on the page:
     it is a component of its own and the column is lost. A free segment is
     taken as a candidate's frame when it runs parallel to one of its sides,
@@ -104,8 +100,11 @@ def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]], free_h
     ----------
     regions : list of (box, horizontal, vertical)
         Table candidates from :func:`table_regions`.
-    free_h, free_v : (n, 4), (m, 4) int ndarray
-        Segments that belong to no candidate, px at `dpi`.
+    free_v : (m, 4) int ndarray
+        Vertical segments that belong to no candidate, px at `dpi`. (Not
+        horizontal ones: a merged row never runs across a page break, and a
+        lone horizontal line above or below a table is another table's — a
+        last row too low for vertical segments of its own — across a heading.)
     dpi : float
     settings : GridSettings
         Uses ``frame_gap_mm`` and ``frame_overlap``.
@@ -119,29 +118,18 @@ def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]], free_h
     out = []
     for box, hs, vs in regions:
         x0, y0, x1, y1 = box
-        for vertical, free in ((True, free_v), (False, free_h)):
-            if len(free) == 0:
-                continue
-            # along: extent along the line; side: lo/hi position across it
-            a0, a1, t0, t1 = (y0, y1, x0, x1) if vertical else (x0, x1, y0, y1)
-            f_a0, f_a1 = (free[:, 1], free[:, 3]) if vertical else (free[:, 0], free[:, 2])
-            f_t0, f_t1 = (free[:, 0], free[:, 2]) if vertical else (free[:, 1], free[:, 3])
-            overlap = np.minimum(f_a1, a1) - np.maximum(f_a0, a0)
-            covers = ((overlap >= settings.frame_overlap * (a1 - a0))
-                      & (overlap >= settings.frame_overlap * (f_a1 - f_a0)))
-            before = (f_t1 <= t0) & (t0 - f_t1 <= max_gap)
-            after = (f_t0 >= t1) & (f_t0 - t1 <= max_gap)
-            for side in (before, after):
-                pick = np.nonzero(covers & side)[0]
+        if len(free_v):
+            overlap = np.minimum(free_v[:, 3], y1) - np.maximum(free_v[:, 1], y0)
+            covers = ((overlap >= settings.frame_overlap * (y1 - y0))
+                      & (overlap >= settings.frame_overlap * (free_v[:, 3] - free_v[:, 1])))
+            left = covers & (free_v[:, 2] <= x0) & (x0 - free_v[:, 2] <= max_gap)
+            right = covers & (free_v[:, 0] >= x1) & (free_v[:, 0] - x1 <= max_gap)
+            # the nearest one bounds the table on each side
+            for pick, nearest in ((np.nonzero(left)[0], np.argmax), (np.nonzero(right)[0], np.argmin)):
                 if pick.size == 0:
                     continue
-                # the nearest one bounds the table on this side
-                k = pick[np.argmax(f_t1[pick])] if side is before else pick[np.argmin(f_t0[pick])]
-                seg = free[k:k + 1]
-                if vertical:
-                    vs = np.concatenate([vs, seg])
-                else:
-                    hs = np.concatenate([hs, seg])
+                seg = free_v[pick[nearest(free_v[pick, 0])]][None, :]
+                vs = np.concatenate([vs, seg])
                 x0, y0 = min(x0, int(seg[0, 0])), min(y0, int(seg[0, 1]))
                 x1, y1 = max(x1, int(seg[0, 2])), max(y1, int(seg[0, 3]))
         out.append(((x0, y0, x1, y1), hs, vs))

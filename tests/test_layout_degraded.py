@@ -16,7 +16,7 @@ import pytest
 from layout import LayoutSettings, analyse_page, link_continuations
 from layout.tables import adopt_columns
 from layout.types import Cell, Page, Table
-from test_layout_synth import TableSpec, draw_table, page_image, px, section3_spec
+from test_layout_synth import TableSpec, draw_table, draw_text_line, page_image, px, section3_spec
 
 SETTINGS = LayoutSettings()
 
@@ -161,3 +161,20 @@ def test_continued_parts_share_column_edges() -> None:
     other = _grid_table(2, (100, 150, 700, 900), (100, 400, 700), [(0, 0, 1, 1), (0, 1, 1, 1)])
     assert adopt_columns(other, a, s.column_tolerance) is other
 
+
+
+def test_last_row_of_a_table_above_a_heading_is_not_the_next_tables_frame() -> None:
+    # section 三 ends at the top of a page with its one last row (too low for
+    # vertical segments of its own); the heading of section 四 and its table
+    # follow: the row's lines must not become the frame of the table below
+    dpi = 200
+    last_row = TableSpec(15.0, 20.0, [60.0] + [18.0] * 7, [5.5], [], {(0, c) for c in range(8)})
+    below = TableSpec(15.0, 45.0, [12.4] * 15, [6.0, 6.0, 25.0, 7.0], [(0, 0, 1, 5), (0, 5, 1, 10)],
+                      {(3, c) for c in range(15)} | {(0, 0), (0, 5)})
+    img = page_image(dpi, [last_row, below], paragraphs=0, title=False)
+    draw_text_line(img, px(30.0, dpi), px(33.0, dpi), 20, dpi, np.random.default_rng(3), char_mm=5.0)
+    tables = analyse_page(Page(1, img, dpi), SETTINGS).tables
+    appeals = max(tables, key=lambda t: t.n_cols)
+    rows_mm, _ = below.edges_mm()
+    assert abs(appeals.bbox[1] - px(rows_mm[0], dpi)) <= px(0.5, dpi)
+    assert appeals.n_rows == below.n_rows
