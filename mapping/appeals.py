@@ -71,6 +71,9 @@ def read_appeals(grid: Grid, ti: int, v: Vocab, s: MappingSettings, out: Collect
     if not placed:
         for gc, k in keyed.items():
             cell = grid.at(vr, gc)
+            # a header leaf joined with the value under it (a missed line): the
+            # value is the text in the value row's slot
+            cell = grid.in_slot(cell, vr, gc) if cell is not None and cell.row < vr else cell
             if cell is not None:
                 placed.append((cell, k))
     for cell, (group, col, extra, row_label) in placed:

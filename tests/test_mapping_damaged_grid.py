@@ -247,3 +247,15 @@ def test_garbled_row_label_keyed_by_its_sub_tables_columns():
     grid[next(i for i, row in enumerate(grid) if row[0] == "行政处罚")][0] = "行攻处骂"
     v = map_tables(pro_tables(grid)).values
     assert "proactive.penalty.prev_year_items" not in v  # two garbled rows, two keys: not guessed
+
+
+def test_appeals_leaf_joined_with_the_value_under_it():
+    """Section 四: the line under the leaf 结果维持 of 未经复议直接起诉 is missed;
+    the joined cell holds the label and the number, each in its own row: the
+    value is the number ("结果维持1" is no value)."""
+    from test_mapping_fixtures import appeals_table
+    vals = ["1", "2", "3", "4", "10", "1", "1", "0", "1", "3", "0", "0", "0", "0", "0"]
+    v = map_tables([join_rows(appeals_table(vals), 2, 5)]).values
+    got = v["appeals.litigation_direct.upheld"]
+    assert (got.value, got.review) == (1, False)
+    assert v["appeals.litigation_direct.total"].value == 3
