@@ -48,7 +48,7 @@ def split_by_text(ink: np.ndarray, origin: tuple[int, int], row_edges: np.ndarra
     Parameters
     ----------
     ink : (h, w) uint8 ndarray
-        Text ink of the table (1 = ink, :func:`layout.grid.text_ink`).
+        Text ink of the table (1 = ink, :func:`layout.cells.text_ink`).
     origin : (x, y)
         Page px of `ink`'s top-left corner.
     row_edges, col_edges : int ndarrays

@@ -333,7 +333,7 @@ class RectifySettings(_Frozen):
 
 
 class GridSettings(_Frozen):
-    """Table grids, merged cells, empty cells and text lines (``layout.grid``)."""
+    """Table grids, merged cells, empty cells and text lines (``layout.grid``, ``layout.cells``)."""
 
     snap_mm: float = Field(
         1.8, gt=0, description="Line positions closer than this are one grid edge.")
@@ -376,7 +376,7 @@ class GridSettings(_Frozen):
         4, ge=0,
         description="Where missing segments leave slots joined in no rectangle (no merged "
                     "cell is so), a run of at most this many missing segments between two "
-                    "drawn ones of the same line is restored (layout.grid.complete_segments).")
+                    "drawn ones of the same line is restored (layout.merge.complete_segments).")
     weak_coverage: float = Field(
         0.65, gt=0, le=1,
         description="A grid segment covered at least this much (with ink at both ends) is "

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .binarize import ink_masks
-from .grid import GridSpec, build_table, find_grids
+from .cells import build_table
+from .grid import GridSpec, find_grids
 from .lines import Lines, detect_lines
 from .rectify import line_pieces_hough, rectifying_homography, warp_page
 from .settings import ContinuationSettings, LayoutSettings, RectifySettings, RegionSettings, mm_to_px

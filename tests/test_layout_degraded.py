@@ -178,3 +178,28 @@ def test_last_row_of_a_table_above_a_heading_is_not_the_next_tables_frame() -> N
     rows_mm, _ = below.edges_mm()
     assert abs(appeals.bbox[1] - px(rows_mm[0], dpi)) <= px(0.5, dpi)
     assert appeals.n_rows == below.n_rows
+
+
+
+def test_dashes_left_of_a_missed_line_do_not_join_the_texts_beside_them() -> None:
+    # two value cells of one row whose line between them is gone but for
+    # short dashes (too short for line pieces: 28 ¦ 11 read as 2811): the
+    # dashes wholly inside the line's band go, the texts stay; a merged cell
+    # holding one centred text over the band keeps it, specks beside it or not
+    from layout.cells import clear_missed_line_remains
+    rows, cols = np.array([0, 40, 80]), np.array([0, 60, 120])
+    v_present = np.array([[True, False, True], [True, False, True]])
+    ink = np.zeros((80, 120), np.uint8)
+    ink[10:30, 20:45] = 1  # "28"
+    ink[10:30, 72:100] = 1  # "11"
+    ink[12:18, 59:61] = 1  # dashes of the missed line
+    ink[24:29, 60:62] = 1
+    ink[50:70, 56:58] = 1  # row 1: "11" centred over the band, specks beside it
+    ink[50:70, 61:63] = 1
+    ink[60:62, 20:22] = 1
+    ink[55:57, 100:102] = 1
+    before = ink.copy()
+    clear_missed_line_remains(ink, rows, cols, v_present, clear=4, min_text_px=10)
+    assert not ink[10:30, 55:65].any()
+    assert (ink[10:30, 20:45] == 1).all() and (ink[10:30, 72:100] == 1).all()
+    assert (ink[40:] == before[40:]).all()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from layout import LayoutSettings, analyse_page, flip_page, link_continuations, orient_page, text_regions
-from layout.grid import cell_ink_counts, cluster_positions, split_text_lines
+from layout.cells import cell_ink_counts, split_text_lines
+from layout.grid import cluster_positions
 from layout.merge import merge_slots
 from layout.orient import estimate_skew, rotate_quarter
 from layout.types import Page, Table

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from layout import LayoutSettings, analyse_page, orient_page  # noqa: E402
 from layout.settings import mm_to_px  # noqa: E402
-from layout.grid import GridSpec, text_ink  # noqa: E402
+from layout.cells import text_ink  # noqa: E402
+from layout.grid import GridSpec  # noqa: E402
 from layout.types import Page, Table  # noqa: E402
 from samples.generate.build import render_pages  # noqa: E402
 from samples.generate.catalog import s01  # noqa: E402
