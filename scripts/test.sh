@@ -10,6 +10,6 @@ scripts/install-libreoffice.sh   # the DOCX renderer test converts a report with
 .venv/bin/python -m pytest "$@"
 .venv/bin/govreport eval samples/ --min-accuracy 0.99 --max-silent-errors 0 --max-needless-review 0.03 --json out/eval.json
 # The stress set (samples/stress/README.md): never a silent error; the accuracy
-# floor is just under what the pipeline reaches today (0.918), held so it can
+# floor is just under what the pipeline reaches today (0.947), held so it can
 # only rise (the goal is 0.99).
-.venv/bin/govreport eval samples/stress --min-accuracy 0.90 --max-silent-errors 0 --json out/eval-stress.json
+.venv/bin/govreport eval samples/stress --min-accuracy 0.93 --max-silent-errors 0 --json out/eval-stress.json
