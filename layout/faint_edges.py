@@ -13,11 +13,12 @@ edge is.
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from .settings import GridSettings, mm_to_px
 
-__all__ = ["profile_peaks", "faint_edges"]
+__all__ = ["profile_peaks", "off_ink_darkness", "faint_edges"]
 
 
 def profile_peaks(profile: np.ndarray, min_value: float, spacing: int) -> np.ndarray:
@@ -47,24 +48,42 @@ def profile_peaks(profile: np.ndarray, min_value: float, spacing: int) -> np.nda
     return np.flatnonzero((profile >= min_value) & (profile >= top) & first).astype(np.int64)
 
 
-def faint_edges(dark: np.ndarray, ink: np.ndarray, edges: np.ndarray,
-                span: tuple[int, int], dpi: float, settings: GridSettings) -> np.ndarray:
+def off_ink_darkness(dark: np.ndarray, ink: np.ndarray, axis: int) -> np.ndarray:
+    """Mean darkness off the ink, per column (`axis` 0) or per row (`axis` 1).
+
+    Parameters
+    ----------
+    dark : (h, w) uint8 ndarray
+        Darkness below the paper (grey levels).
+    ink : (h, w) uint8 ndarray
+        Ink (nonzero), left out of the mean.
+    axis : int
+        0: one value per column, the mean down it; 1: per row, across it.
+
+    Returns
+    -------
+    (w,) or (h,) float64 ndarray
+        Grey levels; 0 where the ink covers the whole column (row).
+    """
+    clear = (ink == 0).view(np.uint8)
+    sums = cv2.reduce(cv2.multiply(dark, clear), axis, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+    counts = cv2.reduce(clear, axis, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+    return sums / np.maximum(counts, 1)
+
+
+def faint_edges(darkness: np.ndarray, edges: np.ndarray, dpi: float, settings: GridSettings) -> np.ndarray:
     """Candidate edges of one direction between the edges a table already has.
 
     Parameters
     ----------
-    dark : (H, W) uint8 ndarray
-        Darkness below the paper off the text, lines along axis 0
-        (:class:`layout.lines.Lines` ``dark_v``; transpose ``dark_h``).
-    ink : (H, W) uint8 ndarray
-        Ink (nonzero), same frame: text and the line segments of the
-        direction. Only the darkness off the ink is summed — a line that ink
-        holds is a segment already, and text (strokes aligned on a baseline
-        or down a column) must not pass for a line.
+    darkness : (n,) float ndarray
+        Mean darkness off the ink at each position across the direction, over
+        the table's whole extent along it (:func:`off_ink_darkness`; position
+        0 is the table's first edge). Only the darkness off the ink counts: a
+        line that ink holds is a segment already, and text (strokes aligned on
+        a baseline or down a column) must not pass for a line.
     edges : (C + 1,) int ndarray
-        The table's edges across the direction, px, sorted.
-    span : (int, int)
-        The table's extent along the direction, px.
+        The table's edges across the direction, px from its first edge, sorted.
     dpi : float
     settings : GridSettings
         Uses ``faint_edge_min_contrast``, ``min_cell_mm``, ``snap_mm`` and
@@ -73,17 +92,13 @@ def faint_edges(dark: np.ndarray, ink: np.ndarray, edges: np.ndarray,
     Returns
     -------
     (k,) int64 ndarray
-        Positions (px, in the page frame) at least ``min_cell_mm`` from every
+        Positions (px from the first edge) at least ``min_cell_mm`` from every
         edge and inside the table, sorted.
     """
     lo, hi = int(edges[0]), int(edges[-1])
-    y0, y1 = span
-    if hi - lo < 3 or y1 - y0 < 3:
+    if hi - lo < 3 or darkness.size < 3:
         return np.zeros(0, np.int64)
-    window = slice(y0, y1)
-    # mean darkness per position, off the ink
-    clear = ink[window, lo:hi] == 0
-    darkness = (dark[window, lo:hi].astype(np.float64) * clear).sum(axis=0) / np.maximum(clear.sum(axis=0), 1)
+    darkness = np.asarray(darkness[lo:hi], np.float64)
     far = max(2, round(mm_to_px(settings.profile_flank_mm[1], dpi)))
     near = max(1, round(mm_to_px(settings.profile_flank_mm[0], dpi)))
     padded = np.pad(darkness, far, mode="edge")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .faint_edges import faint_edges
+from .faint_edges import faint_edges, off_ink_darkness
 from .lines import Lines, paint_segments
 from .merge import complete_segments
 from .presence import segment_presence
@@ -216,12 +216,12 @@ def _with_faint_edges(lines: Lines, rows: np.ndarray, cols: np.ndarray, dpi: flo
                       settings: GridSettings) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns plus the faint lines found across the table (:mod:`layout.faint_edges`)."""
     r0, r1, c0, c1 = int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
-    crop = (slice(r0, r1 + 1), slice(c0, c1 + 1))
-    v_ink = cv2.max(lines.text[crop], lines.v_long[crop])
-    extra_c = faint_edges(lines.dark_v[crop], v_ink, cols - c0, (0, r1 - r0), dpi, settings) + c0
-    h_ink = cv2.max(lines.text[crop], lines.h_long[crop])
-    extra_r = faint_edges(np.ascontiguousarray(lines.dark_h[crop].T), np.ascontiguousarray(h_ink.T),
-                          rows - r0, (0, c1 - c0), dpi, settings) + r0
+    crop = (slice(r0, r1), slice(c0, c1))
+    text = lines.text[crop]
+    down = off_ink_darkness(lines.dark_v[crop], cv2.max(text, lines.v_long[crop]), axis=0)
+    across = off_ink_darkness(lines.dark_h[crop], cv2.max(text, lines.h_long[crop]), axis=1)
+    extra_c = faint_edges(down, cols - c0, dpi, settings) + c0
+    extra_r = faint_edges(across, rows - r0, dpi, settings) + r0
     return np.sort(np.r_[rows, extra_r]), np.sort(np.r_[cols, extra_c])
 
 
