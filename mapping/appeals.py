@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Optional
 
 from models.schema import APPEAL_COLUMNS, APPEAL_GROUPS
 
@@ -39,8 +40,13 @@ def read_appeals(grid: Grid, ti: int, v: Vocab, s: MappingSettings, out: Collect
     )
     seen_litigation: Counter = Counter()
     keyed: dict[int, tuple[Keyed, Keyed, tuple[str, ...], str]] = {}  # gc → group, column, reasons, label
+    stacks: dict[int, Optional[list[list[ReadLine]]]] = {}  # id(header cell) → its labels side by side
     for gc in all_cols:
-        path = [_side_by_side(grid, c, gc, v) for c in grid.down(gc, range(end)) if has_text(c)]
+        cells = [c for c in grid.down(gc, range(end)) if has_text(c)]
+        for c in cells:
+            if id(c) not in stacks:
+                stacks[id(c)] = _side_by_side(c, v)
+        path = [_label_above(grid, c, gc, stacks[id(c)]) for c in cells]
         if len(path) < 2:
             continue
         col = to_keyed(v.appeal_cols.match(path[-1].text), s, "column")
@@ -81,19 +87,18 @@ def read_appeals(grid: Grid, ti: int, v: Vocab, s: MappingSettings, out: Collect
                  extra)
 
 
-def _side_by_side(grid: Grid, cell: ReadCell, gc: int, v: Vocab) -> ReadCell:
-    """What of a header cell over several columns names column `gc`.
+def _side_by_side(cell: ReadCell, v: Vocab) -> Optional[list[list[ReadLine]]]:
+    """The labels standing side by side in a header cell over several columns.
 
     A header cell whose labels stand side by side in it, each naming a
     different group or column (``未经复议直接起诉`` and ``复议后起诉`` in one
     cell over ten columns; the stacked characters of ``结果纠正`` beside
-    those of ``其他结果``), is header cells joined by a missed vertical line:
-    column `gc` takes the label nearest above it. Otherwise the cell is
-    itself.
+    those of ``其他结果``), is header cells joined by a missed vertical line.
+    Returns its labels' lines, left to right, each label top to bottom; None
+    when the cell is one header.
     """
-    band = grid.col_band(gc)
-    if cell.col_span < 2 or len(cell.lines) < 2 or band is None:
-        return cell
+    if cell.col_span < 2 or len(cell.lines) < 2:
+        return None
     stacks: list[list[ReadLine]] = []  # lines overlapping left to right: one label
     for line in sorted((l for l in cell.lines if not is_value_text(l.text) and not is_mark(l.text)),
                        key=lambda l: l.bbox[0]):
@@ -102,18 +107,26 @@ def _side_by_side(grid: Grid, cell: ReadCell, gc: int, v: Vocab) -> ReadCell:
         else:
             stacks.append([line])
     if len(stacks) < 2:
+        return None
+    stacks = [sorted(stack, key=lambda l: l.bbox[1]) for stack in stacks]
+    texts = ["".join(l.text for l in stack) for stack in stacks]
+    for matcher in (v.appeal_groups, v.appeal_cols):
+        keys = [m.key for m in matcher.match_many(texts)]
+        if None not in keys and len(set(keys)) == len(keys):
+            return stacks
+    return None
+
+
+def _label_above(grid: Grid, cell: ReadCell, gc: int, stacks: Optional[list[list[ReadLine]]]) -> ReadCell:
+    """What of a header cell names column `gc`: the label of `stacks`
+    (:func:`_side_by_side`) nearest above it, or the whole cell."""
+    band = grid.col_band(gc)
+    if stacks is None or band is None:
         return cell
-    texts = ["".join(l.text for l in sorted(stack, key=lambda l: l.bbox[1])) for stack in stacks]
-    keys = [m.key for m in v.appeal_groups.match_many(texts)]
-    if None in keys or len(set(keys)) < len(keys):
-        keys = [m.key for m in v.appeal_cols.match_many(texts)]
-        if None in keys or len(set(keys)) < len(keys):
-            return cell
     middle = 0.5 * (band[0] + band[1])
-    nearest = min(range(len(stacks)), key=lambda i: max(min(l.bbox[0] for l in stacks[i]) - middle, 0.0,
-                                                         middle - max(l.bbox[2] for l in stacks[i])))
-    lines = sorted(stacks[nearest], key=lambda l: l.bbox[1])
-    return from_lines(cell.row, gc, cell.row_span, 1, (band[0], cell.bbox[1], band[1], cell.bbox[3]), lines)
+    nearest = min(stacks, key=lambda stack: max(min(l.bbox[0] for l in stack) - middle, 0.0,
+                                                middle - max(l.bbox[2] for l in stack)))
+    return from_lines(cell.row, gc, cell.row_span, 1, (band[0], cell.bbox[1], band[1], cell.bbox[3]), nearest)
 
 
 def _appeal_template(confirmed: bool) -> list[tuple[str, Keyed, Keyed, tuple[str, ...], str]]:

@@ -185,17 +185,9 @@ def read_applications(
         if labels and labels[-1].row_span > 1 and labels[-1].col + labels[-1].col_span == first_value:
             leaf = grid.in_row(labels[-1], r)  # the innermost label over rows of their own
             labels = labels[:-1] + ([leaf] if leaf is not None and is_label(leaf) else [])
-        values: dict[str, list[Placed]] = {}
         page = grid.table.page
-        for gc, k in columns.items():
-            cell = grid.at(r, gc)
-            if cell is None or cell.col < first_value:
-                continue
-            cell = grid.in_slot(cell, r, gc)
-            if cell is None:
-                continue
-            if (cell, page) not in values.setdefault(k.key, []):
-                values[k.key].append((cell, page))
+        cells = grid.row_values(r, {gc: k.key for gc, k in columns.items()}, lambda c: c.col < first_value)
+        values: dict[str, list[Placed]] = {key: [(c, page) for c in cs] for key, cs in cells.items()}
         if not labels and all(blank(c) for cs in values.values() for c, _ in cs):
             continue
         rows.append(_AppRow(labels, values, grid.table.page))

@@ -229,8 +229,17 @@ def infer_from_position(
     matches: Sequence[Optional[LabelMatch]],
     order: Sequence[str],
     what: str,
+    allowed: Optional[Sequence[Optional[tuple[frozenset[str], str]]]] = None,
 ) -> list[Optional[Keyed]]:
-    """Give an unmatched row the one key that fits between its matched neighbours."""
+    """Give an unmatched row the one key that fits between its matched neighbours.
+
+    Without other evidence a row needs a matched neighbour on both sides, and
+    the gap between them must hold this one unmatched row and one unused key.
+    ``allowed[i]``, when given, is the keys row ``i`` can have and why
+    (section 二: the columns of its sub-table tell its 第二十条 item): the row
+    takes the one unused allowed key in order with its matched neighbours,
+    also past the first or last of them. Inferred keys are marked for review.
+    """
     out = list(keyed)
     used = {k.key for k in keyed if k}
     pos = {k: i for i, k in enumerate(order)}
@@ -239,25 +248,27 @@ def infer_from_position(
             continue
         before = next((out[j] for j in range(i - 1, -1, -1) if out[j]), None)
         after = next((keyed[j] for j in range(i + 1, len(keyed)) if keyed[j]), None)
-        if before is None or after is None or before.key not in pos or after.key not in pos:
+        if (before and before.key not in pos) or (after and after.key not in pos):
             continue
-        # the gap must hold exactly this one unmatched row
-        gap_rows = [j for j in range(i + 1, len(keyed)) if keyed[j] is None and out[j] is None]
-        nxt = next(j for j in range(i + 1, len(keyed)) if keyed[j])
-        if any(j < nxt for j in gap_rows):
-            continue
-        between = [x for x in order[pos[before.key] + 1 : pos[after.key]] if x not in used]
-        if len(between) != 1:
+        lo = pos[before.key] + 1 if before else 0
+        hi = pos[after.key] if after else len(order)
+        evidence = allowed[i] if allowed is not None else None
+        if evidence is None:
+            if before is None or after is None:
+                continue
+            # the gap must hold exactly this one unmatched row
+            nxt = next(j for j in range(i + 1, len(keyed)) if keyed[j])
+            if any(keyed[j] is None and out[j] is None for j in range(i + 1, nxt)):
+                continue
+        fits = [x for x in order[lo:hi] if x not in used and (evidence is None or x in evidence[0])]
+        if len(fits) != 1:
             continue
         m = matches[i]
         printed = m.printed if m is not None else ""
         best = f" (best {m.score:.0f})" if m is not None else ""
-        out[i] = Keyed(
-            between[0],
-            INFERRED_CERTAINTY,
-            (f"{what} label {printed!r} not recognised{best}; key inferred from its position "
-             f"between {before.key} and {after.key}",),
-            printed or between[0],
-        )
-        used.add(between[0])
+        why = (f"key inferred from {evidence[1]}" if evidence is not None else
+               f"key inferred from its position between {before.key} and {after.key}")
+        out[i] = Keyed(fits[0], INFERRED_CERTAINTY, (f"{what} label {printed!r} not recognised{best}; {why}",),
+                       printed or fits[0])
+        used.add(fits[0])
     return out

@@ -3,7 +3,7 @@ which of a cell's text lines belong to one grid row."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Optional
 
 import numpy as np
@@ -104,7 +104,7 @@ class Grid:
         if None in row_bands or None in col_bands:
             return cell if r == cell.row else None
         by_slot: dict[tuple[int, int], list[ReadLine]] = {}
-        for line in _without_remnants(cell.lines, [a for a, _ in col_bands[1:]]):
+        for line in cell.lines:
             y = 0.5 * (line.bbox[1] + line.bbox[3])
             x = 0.5 * (line.bbox[0] + line.bbox[2])
             rr = next((rr for rr, (a, b) in zip(rows, row_bands) if a <= y < b), None)
@@ -126,6 +126,22 @@ class Grid:
         return _without_marks(part) if by_cols else part
 
 
+    def row_values(self, r: int, columns: dict[int, str],
+                   skip: Callable[[ReadCell], bool]) -> dict[str, list[ReadCell]]:
+        """The cells of grid row ``r`` under each column key: each grid
+        column's part of its cell (:meth:`in_slot`), a cell once per key.
+        ``columns`` maps grid columns to keys; cells for which ``skip`` is
+        True (the row's labels) are left out."""
+        out: dict[str, list[ReadCell]] = {}
+        for gc, key in columns.items():
+            cell = self.at(r, gc)
+            if cell is None or skip(cell):
+                continue
+            part = self.in_slot(cell, r, gc)
+            if part is not None and part not in out.setdefault(key, []):
+                out[key].append(part)
+        return out
+
     def down(self, c: int, rows: Sequence[int]) -> list[ReadCell]:
         """Distinct cells covering column ``c`` over ``rows``, top to bottom."""
         out: list[ReadCell] = []
@@ -136,25 +152,6 @@ class Grid:
                 seen.add(i)
                 out.append(self.table.cells[i])
         return out
-
-
-def _without_remnants(lines: Sequence[ReadLine], inner_edges: Sequence[float]) -> list[ReadLine]:
-    """The lines of a merged cell without what is left of a line the layout missed.
-
-    A narrow piece (at most half as wide as it is high: ``1``, ``|``, ``I``)
-    whose box spans an inner column edge of the cell, beside numbers of the
-    cell, is a remnant of the vertical line between their slots: a number is
-    printed inside its own slot, never across the line that bounds it.
-    """
-    def narrow_on_edge(line: ReadLine) -> bool:
-        x0, y0, x1, y1 = line.bbox
-        return x1 - x0 <= 0.5 * (y1 - y0) and any(x0 <= e < x1 for e in inner_edges)
-
-    remnants = [line for line in lines if narrow_on_edge(line)]
-    numbers = [line for line in lines if line not in remnants and is_clean_number(line.text)]
-    if not remnants or not numbers:
-        return list(lines)
-    return [line for line in lines if line not in remnants]
 
 
 def has_text(cell: Optional[ReadCell]) -> bool:

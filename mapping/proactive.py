@@ -9,7 +9,6 @@ from models.schema import PROACTIVE_COLUMNS, PROACTIVE_ROWS, proactive_key_templ
 
 from .collect import (
     HEADER,
-    INFERRED_CERTAINTY,
     TITLE,
     Collector,
     Keyed,
@@ -78,19 +77,11 @@ def read_proactive(grid: Grid, ti: int, st: ProState, v: Vocab, s: MappingSettin
         if label is not None and not is_label(label):
             label = None
         match = v.pro_rows.match(label.text) if label else None
-        values: dict[str, list[Placed]] = {}
-        columns: dict[str, Keyed] = {}
         page = grid.table.page
-        for gc, k in st.columns.items():
-            cell = grid.at(r, gc)
-            if cell is None or cell is label_cell or (label_cell and cell.col < label_cell.col):
-                continue
-            cell = grid.in_slot(cell, r, gc)
-            if cell is None:
-                continue
-            if (cell, page) not in values.setdefault(k.key, []):
-                values[k.key].append((cell, page))
-            columns[k.key] = k
+        cells = grid.row_values(r, {gc: k.key for gc, k in st.columns.items()},
+                                lambda c: c is label_cell or (label_cell is not None and c.col < label_cell.col))
+        values: dict[str, list[Placed]] = {key: [(c, page) for c in cs] for key, cs in cells.items()}
+        columns = {k.key: k for k in st.columns.values() if k.key in values}
         if label is None and all(blank(c) for cs in values.values() for c, _ in cs):
             continue
         if match is not None and match.key:
@@ -102,8 +93,8 @@ def emit_proactive(st: ProState, out: Collector, s: MappingSettings) -> None:
     order = [r.key for r in PROACTIVE_ROWS]
     keyed = [(to_keyed(r.match, s, "row") if r.match else None) for r in st.rows]
     if s.infer_keys_from_position:
-        keyed = infer_from_position(keyed, [r.match for r in st.rows], order, "row")
-        keyed = _infer_from_columns(st.rows, keyed, order)
+        keyed = infer_from_position(keyed, [r.match for r in st.rows], order, "row",
+                                    [_allowed_by_columns(r) for r in st.rows])
     for row, k in zip(st.rows, keyed):
         if k is None:
             printed = clean_label(row.label.text) if row.label else ""
@@ -119,6 +110,17 @@ def emit_proactive(st: ProState, out: Collector, s: MappingSettings) -> None:
             out.emit(key, cells, k, row.columns[col], k.printed)
 
 
+def _allowed_by_columns(row: _ProRow) -> Optional[tuple[frozenset[str], str]]:
+    """The row keys a labelled row's sub-table allows, from the columns its
+    header row named (采购项目数量 and 采购总金额 exist only for 政府集中采购),
+    and why; None without a label or columns."""
+    if row.label is None or not row.columns:
+        return None
+    items = _items_of(row.columns)
+    keys = frozenset(r.key for r in PROACTIVE_ROWS if r.item in items)
+    return keys, f"its sub-table's columns ({', '.join(sorted(row.columns))})"
+
+
 def _items_of(columns: dict[str, Keyed]) -> set[str]:
     """The 第二十条 items whose sub-table has all these columns (PROACTIVE_COLUMNS)."""
     items: Optional[set[str]] = None
@@ -127,35 +129,3 @@ def _items_of(columns: dict[str, Keyed]) -> set[str]:
                    and (col.template is None or col.template in spec.templates) for i in spec.items}
         items = allowed if items is None else items & allowed
     return items or set()
-
-
-def _infer_from_columns(rows: list[_ProRow], keyed: list[Optional[Keyed]],
-                        order: list[str]) -> list[Optional[Keyed]]:
-    """Give an unmatched labelled row the one row key its sub-table allows.
-
-    The header row above it names the columns (采购项目数量, 采购总金额), and
-    those tell the 第二十条 item of its sub-table; among that item's rows, the
-    row takes the one that is neither matched elsewhere nor out of order with
-    its matched neighbours — when exactly one is left. The key is inferred, so
-    its values are marked for review.
-    """
-    out = list(keyed)
-    pos = {k: i for i, k in enumerate(order)}
-    item_of = {r.key: r.item for r in PROACTIVE_ROWS}
-    for i, (row, k) in enumerate(zip(rows, keyed)):
-        if k is not None or row.label is None or not row.columns:
-            continue
-        used = {x.key for x in out if x}
-        before = next((out[j].key for j in range(i - 1, -1, -1) if out[j]), None)
-        after = next((out[j].key for j in range(i + 1, len(out)) if out[j]), None)
-        items = _items_of(row.columns)
-        fits = [key for key in order if item_of[key] in items and key not in used
-                and (before is None or pos[key] > pos.get(before, -1))
-                and (after is None or pos[key] < pos.get(after, len(order)))]
-        if len(fits) != 1:
-            continue
-        printed = clean_label(row.label.text)
-        out[i] = Keyed(fits[0], INFERRED_CERTAINTY,
-                       (f"row label {printed!r} not recognised; key inferred from its sub-table's "
-                        f"columns ({', '.join(sorted(row.columns))})",), printed or fits[0])
-    return out

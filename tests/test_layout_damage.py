@@ -9,7 +9,6 @@ must come back with their spans; under a warp or a scanner edge, all of them.
 """
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -20,12 +19,13 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layout import LayoutSettings, analyse_page, orient_page  # noqa: E402
+from layout import LayoutSettings, analyse_page  # noqa: E402
 from layout.types import Page, Table  # noqa: E402
 from samples.generate.build import render_pages  # noqa: E402
 from samples.generate.catalog import s01  # noqa: E402
 from samples.generate.damage import Damage, PerspectiveParams  # noqa: E402
-from samples.generate.scan import ScanParams, scan_damaged  # noqa: E402
+from samples.generate.scan import ScanParams  # noqa: E402
+from scans import scanned_page  # noqa: E402
 
 SETTINGS = LayoutSettings()
 DPI = 200
@@ -40,10 +40,7 @@ def clean_page() -> Image.Image:
 def _scan(page: Image.Image, kinds: tuple[str, ...], seed: int, skew: float = 0.6,
           damage: Damage | None = None) -> Page:
     params = ScanParams(dpi=DPI, skew_deg=skew, blur_sigma_px=0.5, noise_sigma=4.0, jpeg_quality=60)
-    data = scan_damaged(page, params, damage or Damage(kinds=kinds), np.random.default_rng(seed))
-    grey = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, :, ::-1].copy()
-    return orient_page(Page(MATRIX_PAGE + 1, grey, float(DPI)), SETTINGS.orient, SETTINGS.binarize,
-                       SETTINGS.edges)
+    return scanned_page(page, MATRIX_PAGE + 1, params, damage or Damage(kinds=kinds), seed, SETTINGS)
 
 
 def _matrix(page: Page) -> tuple[Table, Page]:

@@ -10,19 +10,17 @@ not be text either.
 """
 from __future__ import annotations
 
-import io
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layout import LayoutSettings, analyse_page, orient_page  # noqa: E402
+from layout import LayoutSettings, analyse_page  # noqa: E402
 from layout.settings import mm_to_px  # noqa: E402
 from layout.cells import text_ink  # noqa: E402
 from layout.grid import GridSpec  # noqa: E402
@@ -30,7 +28,8 @@ from layout.types import Page, Table  # noqa: E402
 from samples.generate.build import render_pages  # noqa: E402
 from samples.generate.catalog import s01  # noqa: E402
 from samples.generate.damage import Damage  # noqa: E402
-from samples.generate.scan import ScanParams, scan_damaged  # noqa: E402
+from samples.generate.scan import ScanParams  # noqa: E402
+from scans import scanned_page  # noqa: E402
 
 SETTINGS = LayoutSettings()
 DPI = 200
@@ -38,11 +37,8 @@ DPI = 200
 
 @pytest.fixture(scope="module")
 def page() -> Page:
-    clean = render_pages(s01()).pages[1]
     params = ScanParams(dpi=DPI, skew_deg=0.0, blur_sigma_px=0.5, noise_sigma=3.0, jpeg_quality=80)
-    data = scan_damaged(clean, params, Damage(), np.random.default_rng(2))
-    grey = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, :, ::-1].copy()
-    return orient_page(Page(2, grey, float(DPI)), SETTINGS.orient, SETTINGS.binarize, SETTINGS.edges)
+    return scanned_page(render_pages(s01()).pages[1], 2, params, Damage(), 2, SETTINGS)
 
 
 def _matrix(page: Page) -> Table:

@@ -209,26 +209,6 @@ def test_group_headers_side_by_side_in_one_cell_name_their_own_columns():
     assert not [k for k, x in v.items() if k.startswith("appeals.litigation") and x.review]
 
 
-def test_remnant_of_a_missed_line_between_two_numbers_is_no_digit():
-    """Two value cells joined by a missed vertical line: what is left of the
-    line, on the edge between their slots, reads as a "1". It belongs to
-    neither number (never "10" or "12")."""
-    grid = app_grid("2021", VALUES)
-    r = _row_of(grid, "二、上年结转")  # 3 | 0 under 自然人 | 商业企业
-    grid[r][NATURAL + 1] = "<"
-    table = make_table(grid, 3)
-    cell = _slot(table, r, NATURAL)
-    x0, y0, x1, y1 = cell.bbox
-    edge = (x0 + x1) // 2
-    lines = (ReadLine((x0 + 20, y0 + 8, x0 + 32, y1 - 8), "3", 0.99),
-             ReadLine((edge - 3, y0 + 4, edge + 4, y1 - 4), "1", 0.6),
-             ReadLine((x1 - 32, y0 + 8, x1 - 20, y1 - 8), "0", 0.99))
-    joined = replace(cell, text="310", lines=lines)
-    v = map_tables([replace(table, cells=tuple(joined if x is cell else x for x in table.cells))]).values
-    assert v["applications.carried_over.natural_person"].value == 3
-    assert v["applications.carried_over.commercial"].value == 0
-
-
 def test_garbled_row_label_keyed_by_its_sub_tables_columns():
     """Section 二: two stacked text lines read as one leave 政府集中采购
     garbled past matching ("政信集内察购"); its header row says 采购项目数量
