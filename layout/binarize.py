@@ -101,16 +101,18 @@ def paper_level(gray: np.ndarray, ink: np.ndarray, dpi: float, block_mm: float) 
         where the window holds no paper at all.
     """
     block = odd_px(block_mm, dpi)
-    paper = (ink == 0).astype(np.float32)
-    g = gray.astype(np.float32)
-    total = cv2.boxFilter(cv2.multiply(g, paper), -1, (block, block), normalize=False,
+    paper = cv2.compare(ink, 0, cv2.CMP_EQ) // 255  # uint8, 1 on paper
+    # window sums straight from the uint8 images into float32 (exact integers):
+    # no full-page float copies before the filter
+    total = cv2.boxFilter(gray * paper, cv2.CV_32F, (block, block), normalize=False,
                           borderType=cv2.BORDER_REFLECT)
-    count = cv2.boxFilter(paper, -1, (block, block), normalize=False, borderType=cv2.BORDER_REFLECT)
-    return np.where(count > 0.5, total / np.maximum(count, 1.0), g)
+    count = cv2.boxFilter(paper, cv2.CV_32F, (block, block), normalize=False,
+                          borderType=cv2.BORDER_REFLECT)
+    return np.where(count > 0.5, total / np.maximum(count, 1.0), gray.astype(np.float32))
 
 
-def directional_faint(gray: np.ndarray, paper: np.ndarray, dpi: float, along_mm: float,
-                      offset: float, cap: float, vertical: bool) -> np.ndarray:
+def directional_faint(dark: np.ndarray, dpi: float, along_mm: float, offset: float,
+                      vertical: bool) -> np.ndarray:
     """Faint ink of thin lines along one direction, from darkness summed along it.
 
     A faded ruling line is a weak signal at each pixel but a steady one along
@@ -121,19 +123,16 @@ def directional_faint(gray: np.ndarray, paper: np.ndarray, dpi: float, along_mm:
 
     Parameters
     ----------
-    gray : (H, W) uint8 ndarray
-        Smoothed gray page.
-    paper : (H, W) float32 ndarray
-        Local paper level (:func:`paper_level`).
+    dark : (H, W) float32 ndarray
+        Grey levels below the local paper level (:func:`paper_level`), clipped
+        at a cap (``BinarizeSettings.faint_dark_cap``) so that a dark crossing
+        line or text stroke (already in the ink mask) does not smear a band of
+        "faint ink" along the direction around itself.
     dpi : float
     along_mm : float
         Length of the averaging window along the direction, mm.
     offset : float
         Mean darkness (grey levels below the paper) at which a pixel is line ink.
-    cap : float
-        Darkness is clipped at this many grey levels before averaging, so a
-        dark crossing line or text stroke (already in the ink mask) does not
-        smear a band of "faint ink" along the direction around itself.
     vertical : bool
         Direction of the lines sought.
 
@@ -142,7 +141,6 @@ def directional_faint(gray: np.ndarray, paper: np.ndarray, dpi: float, along_mm:
     (H, W) uint8 ndarray
         255 = faint line ink.
     """
-    dark = np.clip(paper - gray.astype(np.float32), 0.0, float(cap))
     k = max(1, round(mm_to_px(along_mm, dpi)))
     mean = cv2.blur(dark, (1, k) if vertical else (k, 1), borderType=cv2.BORDER_REFLECT)
     return cv2.compare(mean, float(offset), cv2.CMP_GT)
@@ -183,16 +181,16 @@ def ink_masks(image: np.ndarray, dpi: float, settings: BinarizeSettings) -> InkM
     if settings.ruling_offset <= 0:
         zero = np.zeros_like(mask)
         return InkMasks(mask, zero, zero, zero)
-    paper = paper_level(gray, mask, dpi, settings.block_mm)
-    pixel = cv2.compare(gray.astype(np.float32), paper - float(settings.ruling_offset), cv2.CMP_LT)
+    below_paper = paper_level(gray, mask, dpi, settings.block_mm)
+    below_paper -= gray  # grey levels below the paper, float32
+    pixel = cv2.compare(below_paper, float(settings.ruling_offset), cv2.CMP_GT)
+    dark = np.clip(below_paper, 0.0, settings.faint_dark_cap, out=below_paper)
     # the halo of ink is not faint ink: without this a column of characters
     # smears into a bar and a line beside text swells into it
     clear = 2 * max(1, round(mm_to_px(settings.faint_clear_mm, dpi))) + 1
     not_ink = cv2.bitwise_not(cv2.dilate(mask, np.ones((clear, clear), np.uint8)))
     faint = []
     for vertical in (False, True):
-        along = directional_faint(gray, paper, dpi, settings.line_evidence_mm, settings.line_offset,
-                                  settings.faint_dark_cap, vertical)
+        along = directional_faint(dark, dpi, settings.line_evidence_mm, settings.line_offset, vertical)
         faint.append(cv2.bitwise_and(cv2.max(pixel, along), not_ink))
-    dark = np.clip(paper - gray.astype(np.float32), 0.0, settings.faint_dark_cap).astype(np.uint8)
-    return InkMasks(mask, faint[0], faint[1], dark)
+    return InkMasks(mask, faint[0], faint[1], dark.astype(np.uint8))

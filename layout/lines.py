@@ -287,7 +287,7 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
              else np.stack([a0, t0, a0 + length, t0 + thick], axis=1))
     keep = ((thick <= mm_to_px(settings.max_thickness_mm, dpi)) & (length > thick)
             & (side_ink(ink, boxes, offset, width, vertical) <= settings.max_side_ink))
-    line_pieces = np.r_[0, keep * 255].astype(np.uint8)[labels]
+    line_pieces = np.take(np.r_[0, keep * 255].astype(np.uint8), labels)  # faster than lut[labels]
     a0, a1, t0, t1 = a0[keep], (a0 + length)[keep], t0[keep], (t0 + thick)[keep]
     if a0.size == 0:
         return np.zeros((0, 4), np.int32), line_pieces
