@@ -1,11 +1,17 @@
 """Plain data into and out of the mapping stage.
 
 The pipeline builds ``ReadTable``s from layout ``Table``s and the OCR text of
-their cells; mapping turns them into canonical keys and values.
+their cells; mapping turns them into canonical keys and values, the
+``Mapping`` of ``MappedValue``s that ``models`` defines (``models.readings``)
+and builds the output document from.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from models.readings import Mapping, MappedValue, TableInfo
+
+__all__ = ["Box", "ReadLine", "ReadCell", "ReadTable", "PageText", "Mapping", "MappedValue", "TableInfo"]
 
 Box = tuple[int, int, int, int]
 
@@ -62,56 +68,3 @@ class PageText:
 
     page: int
     lines: tuple[tuple[Box, str, float], ...]  # (bbox, text, confidence)
-
-
-@dataclass(frozen=True)
-class MappedValue:
-    """One canonical key's value with its provenance.
-
-    value : int or float for a number, None for a blank or a dash cell.
-    raw : the OCR text of the cell as read ("" for a blank cell).
-    label : the printed row / column labels the key was matched from.
-    review : True when a person should look; ``reasons`` says why.
-    """
-
-    key: str
-    value: int | float | None
-    raw: str
-    confidence: float
-    page: int
-    bbox: Box
-    label: str
-    review: bool = False
-    reasons: tuple[str, ...] = ()
-    match_score: float = 100.0
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """What mapping made of one ``ReadTable`` (for debugging and reports).
-
-    index : position of the table in the input sequence.
-    section : "proactive", "applications", "appeals" or None (not recognised).
-    template : "2019" / "2021" decided from this table's labels, None if they
-        do not tell.
-    continued : True when the table was taken as the continuation of the
-        previous part of the same section.
-    """
-
-    index: int
-    page: int
-    section: str | None
-    template: str | None = None
-    continued: bool = False
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """Everything mapping extracted from one report."""
-
-    values: dict[str, MappedValue]
-    templates: dict[str, str]  # {"proactive": "2021", "applications": "2019", ...}
-    agency: str | None = None
-    year: int | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-    tables: tuple[TableInfo, ...] = field(default_factory=tuple)

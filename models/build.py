@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping as AbcMapping, Sequence
 from typing import Optional
 
-from mapping.types import Mapping, MappedValue
-
 from .checks import keys_to_review, run_checks
 from .document import Check, FieldValue, Meta, PageInfo, Report, Source, Templates
+from .readings import Mapping, MappedValue
 from .schema import TEMPLATES, key_order
 
 __all__ = ["build_report", "error_report", "field_value"]
