@@ -13,6 +13,7 @@ from .collect import (
     Keyed,
     Placed,
     Vocab,
+    confirm_by_order,
     infer_from_position,
     order_keyed,
     to_keyed,
@@ -137,6 +138,23 @@ def _template_columns(grid: Grid, end: int, columns: dict[int, Keyed], v: Vocab,
     return start, out
 
 
+def _confirm_columns(columns: dict[int, Keyed]) -> dict[int, Keyed]:
+    """Column keys with weak header matches made sure by the template's column
+    order (``confirm_by_order``); neighbours are adjacent grid columns."""
+    cols = sorted(columns)
+    order = [c.key for c in APPLICATION_COLUMNS]
+    out = dict(columns)
+    # runs of adjacent grid columns: a gap (a label or unread column) breaks the order
+    start = 0
+    for end in range(1, len(cols) + 1):
+        if end == len(cols) or cols[end] != cols[end - 1] + 1:
+            run = cols[start:end]
+            for c, k in zip(run, confirm_by_order([columns[c] for c in run], order)):
+                out[c] = k
+            start = end
+    return out
+
+
 def _inherit(prev: AppPart, n_cols: int) -> dict[int, Keyed]:
     """Column keys of a headerless part from the previous part (right-aligned)."""
     shift = n_cols - prev.n_cols
@@ -177,6 +195,8 @@ def read_applications(
                 f"section 三 table {ti} (page {grid.table.page}) continues a part with "
                 f"{prev.n_cols} columns with {grid.n_cols}; columns aligned on the right"
             )
+    if s.confirm_labels_by_order and has_header:
+        columns = _confirm_columns(columns)
     first_value = min(columns)
     label_cols = list(range(first_value))
     rows: list[_AppRow] = []
@@ -260,6 +280,8 @@ def emit_applications(
     matches = [m if r.leaf else None for r, m in zip(rows, matches)]
     keyed = [to_keyed(m, s, "row") if m else None for m in matches]
     template = vote([k.template for k in keyed if k])
+    if s.confirm_labels_by_order and template is not None:
+        keyed = confirm_by_order(keyed, application_rows(template))
     if s.infer_keys_from_position:
         keyed = infer_from_position(keyed, matches, application_rows(template), "row")
     col_keys = {k.key: k for p in parts for k in p.columns.values()}

@@ -34,6 +34,7 @@ from .values import is_clean_number, parse_value
 __all__ = [
     "HEADER", "PARENT", "TITLE", "INFERRED_CERTAINTY", "UNAMBIGUOUS_APP_HEADERS", "Vocab", "vocab_for",
     "Keyed", "to_keyed", "order_keyed", "Placed", "Collector", "pick", "vote", "infer_from_position",
+    "confirm_by_order",
 ]
 
 
@@ -88,13 +89,18 @@ def vocab_for(settings: MappingSettings) -> Vocab:
 
 @dataclass(frozen=True)
 class Keyed:
-    """A label resolved to a key, with what the field needs from it."""
+    """A label resolved to a key, with what the field needs from it.
+
+    ``read`` is True when the key comes from the printed label itself, False
+    when it was given by the template's order (an unread label).
+    """
 
     key: str
     certainty: float
     reasons: tuple[str, ...]
     printed: str
     template: Optional[str] = None
+    read: bool = True
 
 
 def order_keyed(key: str, full_key: str, printed: str, confirmed: bool) -> Keyed:
@@ -102,9 +108,10 @@ def order_keyed(key: str, full_key: str, printed: str, confirmed: bool) -> Keyed
     certain when the order was confirmed, else inferred and marked for
     review. `full_key` names the column in the reason."""
     if confirmed:
-        return Keyed(key, 1.0, (), printed)
+        return Keyed(key, 1.0, (), printed, read=False)
     return Keyed(key, INFERRED_CERTAINTY,
-                 (f"column header not read; key {full_key} from the template's column order",), printed)
+                 (f"column header not read; key {full_key} from the template's column order",), printed,
+                 read=False)
 
 
 def to_keyed(m: LabelMatch, settings: MappingSettings, what: str) -> Optional[Keyed]:
@@ -269,6 +276,42 @@ def infer_from_position(
         why = (f"key inferred from {evidence[1]}" if evidence is not None else
                f"key inferred from its position between {before.key} and {after.key}")
         out[i] = Keyed(fits[0], INFERRED_CERTAINTY, (f"{what} label {printed!r} not recognised{best}; {why}",),
-                       printed or fits[0])
+                       printed or fits[0], read=False)
         used.add(fits[0])
+    return out
+
+
+def confirm_by_order(keyed: Sequence[Optional[Keyed]], order: Sequence[str]) -> list[Optional[Keyed]]:
+    """Weak label matches made sure by where they stand in the template's order.
+
+    The templates fix the order of rows (columns). A label matched weakly or
+    ambiguously (one garbled character: 尚未甫结, 专下年度继续办理) to key
+    ``order[j]`` is sure when the row before it is matched to ``order[j - 1]``
+    (or it is the first row and ``j`` the first key) and the row after it to
+    ``order[j + 1]`` (or it is the last row and the last key): its neighbours
+    leave it no other place. Its review reasons are dropped and its certainty
+    is 1. A row out of order, doubled or next to a missing or unread row
+    stays as it was (a doubt). Neighbours count as matched only by their own
+    labels: run this before keys are inferred from position.
+
+    Parameters
+    ----------
+    keyed : the key of each row (column) in reading order, None where no label
+        matched; keys not read from their label (``Keyed.read`` False) neither
+        are confirmed nor confirm their neighbours.
+    order : the template's keys in order.
+    """
+    pos = {k: j for j, k in enumerate(order)}
+    at = [pos.get(k.key) if k is not None and k.read else None for k in keyed]
+    out = list(keyed)
+    last_row, last_key = len(keyed) - 1, len(order) - 1
+    for i, k in enumerate(keyed):
+        j = at[i]
+        if k is None or not k.reasons or j is None:
+            continue
+        before = (i == 0 and j == 0) or (i > 0 and at[i - 1] is not None and at[i - 1] == j - 1)
+        after = ((i == last_row and j == last_key)
+                 or (i < last_row and at[i + 1] is not None and at[i + 1] == j + 1))
+        if before and after:
+            out[i] = Keyed(k.key, 1.0, (), k.printed, k.template)
     return out

@@ -68,6 +68,12 @@ class MappingSettings(BaseModel):
         description="Join a section 三 row label broken by a page break (属于行政查询事 / 项) "
         "back into one row.",
     )
+    confirm_labels_by_order: bool = Field(
+        True,
+        description="A section 三 row or column label matched weakly (a garbled character) "
+        "is sure, not marked for review, when its neighbours are matched to the keys "
+        "before and after it in the template's order (mapping.collect.confirm_by_order).",
+    )
     infer_keys_from_position: bool = Field(
         True,
         description="Give an unreadable section 三 row label the one row key that fits "

@@ -6,7 +6,8 @@
 - ``万元`` inside an amount cell is stripped (``534.865 万元`` → 534.865);
 - counts are int, amounts (万元) float, ``change`` may be negative;
 - letters OCR confuses with digits (O/o → 0, l/I/| → 1) are fixed only when
-  everything else is digits, and the fix is reported (review);
+  everything else is digits, and the fix is reported (review); a lone O/o is
+  a 0 read as its look-alike, judged by its OCR confidence alone (not reviewed);
 - dots, colons and ticks at the ends of a count (``5·``, ``.64``) are specks,
   dropped with review (a count has no decimal point);
 - anything else is *not guessed*: value None, doubtful, with a reason.
@@ -28,6 +29,10 @@ _NULL_TOKENS = frozenset({"-", "—", "——", "–", "−", "/", "\\", "无", 
 _ZERO_WORDS = frozenset({"零", "〇"})
 #: Letters OCR reads instead of digits: letter → digit.
 _CONFUSIONS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1"}
+#: A cell of one of these alone is a 0: the recogniser scores them as one glyph
+#: with 0 (``OcrSettings.look_alike_groups``), so its confidence already says
+#: how sure the 0 is; no review for the letter.
+_ZERO_LOOKS = frozenset({"O", "o"})
 _DASHES = "—–−‐‑"  # em/en dash, minus sign, hyphens (NFKC keeps these)
 _COUNT_UNITS = ("件", "条", "项", "个", "次", "人次")
 #: Specks OCR reads beside a number (after NFKC): never part of a count.
@@ -147,7 +152,8 @@ def parse_value(text: str, kind: ValueKind = "count") -> ParsedValue:
             reasons.append(f"OCR letters read as digits: {s!r} -> {fixed!r}")
             s = fixed
         elif _NUMBER.fullmatch(fixed) and len(s) == 1:
-            reasons.append(f"OCR letter read as digit: {s!r} -> {fixed!r}")
+            if s not in _ZERO_LOOKS:
+                reasons.append(f"OCR letter read as digit: {s!r} -> {fixed!r}")
             s = fixed
     if kind != "amount" and not _NUMBER.fullmatch(s) and _NUMBER.fullmatch(s.strip(_SPECKS) or "x"):
         # a count has no decimal point: dots, colons and ticks at its ends are

@@ -336,9 +336,11 @@ def test_map_report_adds_meta():
     assert (m.agency, m.year) == ("尖山区卫生健康局", 2023)
 
 
-def test_leaf_label_split_over_two_cells_is_joined_and_reviewed():
+def test_leaf_label_split_over_two_cells_is_joined():
     """A stroke of 他 read as a ruling line splits （六）其他处理 over two cells
-    (seen on a binarised scan); joined, the row still maps, with review."""
+    (seen on a binarised scan); joined, the row still maps. Its joined label
+    still reads weakly (也 for 他), but it sits between （五） and （七） where the
+    template puts it: a sure match, not a doubt."""
     grid = app_grid("2019", {"other": ["0", "0", "0", "0", "0", "1", "1"]})
     row = next(r for r in grid if "（六）其他处理" in r)
     at = row.index("（六）其他处理")
@@ -346,8 +348,10 @@ def test_leaf_label_split_over_two_cells_is_joined_and_reviewed():
     row[at], row[at + 1] = "（六）其", "也处理"
     m = map_tables([make_table(grid, 3)])
     f = m.values["applications.other.total"]
-    assert f.value == 1 and f.review
+    assert f.value == 1 and not f.review
     assert m.templates.get("applications") == "2019"
+    loose = map_tables([make_table(grid, 3)], MappingSettings(confirm_labels_by_order=False))
+    assert any("weak row match" in r for r in loose.values["applications.other.total"].reasons)
 
 
 def test_value_row_with_zeros_read_as_letter_o_is_still_the_value_row():
@@ -359,3 +363,45 @@ def test_value_row_with_zeros_read_as_letter_o_is_still_the_value_row():
     assert m.values["appeals.review.upheld"].review
     assert m.values["appeals.litigation_direct.upheld"].value == 0
     assert not m.values["appeals.review.corrected"].review
+
+
+def _reasons(m, key: str) -> list[str]:
+    return list(m.values[key].reasons)
+
+
+def test_garbled_row_label_where_the_template_puts_it_is_sure():
+    """尚未… one wrong character in a row label: weak alone, sure between its neighbours."""
+    grid = app_grid("2021", relabel={"not_processed_duplicate": "2.重复日请"})
+    m = map_tables([make_table(grid, 3)])
+    f = m.values["applications.not_processed_duplicate.total"]
+    assert f.value == 0 and not f.review and f.confidence > 0.9
+
+
+def test_garbled_row_label_beside_an_unread_row_stays_a_doubt():
+    """With the row above it unreadable, nothing fixes the garbled row's place."""
+    grid = app_grid("2021", relabel={"not_processed_duplicate": "2.重复日请",
+                                     "not_processed_petition": "丨"})
+    m = map_tables([make_table(grid, 3)])
+    assert any("weak row match" in r for r in _reasons(m, "applications.not_processed_duplicate.total"))
+
+
+def test_row_out_of_the_templates_order_stays_a_doubt():
+    """A weak label whose neighbours are not the keys around it in the template is not confirmed."""
+    grid = app_grid("2021", relabel={"not_processed_duplicate": "2.重复日请"})
+    at = next(i for i, r in enumerate(grid) if "2.重复日请" in r)
+    grid[at], grid[at + 1] = grid[at + 1], grid[at]  # swapped with the row below
+    m = map_tables([make_table(grid, 3)])
+    assert any("weak row match" in r for r in _reasons(m, "applications.not_processed_duplicate.total"))
+
+
+def test_garbled_column_header_between_its_neighbours_is_sure():
+    grid = app_grid("2021", {"new": ["1", "2", "3", "4", "5", "6", "21"]})
+    for row in grid[:3]:
+        for c, text in enumerate(row):
+            if text == "社会公益组织":
+                row[c] = "社会公盖组"
+    m = map_tables([make_table(grid, 3)])
+    f = m.values["applications.new.social_welfare"]
+    assert f.value == 4 and not f.review
+    loose = map_tables([make_table(grid, 3)], MappingSettings(confirm_labels_by_order=False))
+    assert loose.values["applications.new.social_welfare"].review

@@ -43,12 +43,19 @@ def test_dash_alone_is_null(text):
 
 @pytest.mark.parametrize(
     "text, value, fix",
-    [("1O", 10, "O"), ("l2", 12, "l"), ("2I", 21, "I"), ("O", 0, "O")],
+    [("1O", 10, "O"), ("l2", 12, "l"), ("2I", 21, "I"), ("D", 0, "D"), ("l", 1, "l")],
 )
 def test_ocr_letter_digit_confusions_are_fixed_and_flagged(text, value, fix):
     p = parse_value(text)
     assert p.value == value
     assert p.doubtful and any(fix in r for r in p.reasons)
+
+
+@pytest.mark.parametrize("text", ["o", "O", "０", "〇"])
+def test_a_lone_zero_look_alike_is_a_zero_without_review(text):
+    """The recogniser scores 0/O/o as one glyph: the field's OCR confidence judges it."""
+    p = parse_value(text)
+    assert p.value == 0 and not p.doubtful
 
 
 @pytest.mark.parametrize("text", ["abc", "1O件x", "约10", "10?", "1 0 0a", "3.5"])
