@@ -245,7 +245,9 @@ def infer_from_position(
     ``allowed[i]``, when given, is the keys row ``i`` can have and why
     (section 二: the columns of its sub-table tell its 第二十条 item): the row
     takes the one unused allowed key in order with its matched neighbours,
-    also past the first or last of them. Inferred keys are marked for review.
+    also past the first or last of them. Inferred keys are marked for review,
+    except where the evidence allows one key only (a sub-table of one row,
+    政府集中采购): that key is sure.
     """
     out = list(keyed)
     used = {k.key for k in keyed if k}
@@ -272,6 +274,11 @@ def infer_from_position(
             continue
         m = matches[i]
         printed = m.printed if m is not None else ""
+        if evidence is not None and len(evidence[0]) == 1:
+            # the evidence allows this one key and no other (a sub-table of one row)
+            out[i] = Keyed(fits[0], 1.0, (), printed or fits[0], read=False)
+            used.add(fits[0])
+            continue
         best = f" (best {m.score:.0f})" if m is not None else ""
         why = (f"key inferred from {evidence[1]}" if evidence is not None else
                f"key inferred from its position between {before.key} and {after.key}")

@@ -175,14 +175,27 @@ def from_lines(row: int, col: int, row_span: int, col_span: int, bbox: tuple[int
 
 
 def _without_marks(cell: ReadCell) -> ReadCell:
-    """A value cell without the pieces that are mere marks (``|``, ``.!.``)
-    when exactly one of its pieces is a clean number: a piece stands apart
+    """A value cell without the pieces that are mere marks (``|``, ``.!.``, or
+    a small piece read as nothing: ``_is_speck``) when exactly one of its
+    pieces is a clean number: a piece stands apart
     from the others by a wide gap (``layout``'s ``text_piece_gap_mm``), so it
     is no part of that number, and a cell holds one number; the mark is what
     a line remnant or a speck reads as."""
     if len(cell.lines) < 2:
         return cell
     numbers = [line for line in cell.lines if is_clean_number(line.text)]
-    if len(numbers) != 1 or not all(line in numbers or is_mark(line.text) for line in cell.lines):
+    if len(numbers) != 1:
+        return cell
+    height = numbers[0].bbox[3] - numbers[0].bbox[1]
+    if not all(line in numbers or is_mark(line.text) or _is_speck(line, height) for line in cell.lines):
         return cell
     return from_lines(cell.row, cell.col, cell.row_span, cell.col_span, cell.bbox, numbers)
+
+
+#: A piece read as nothing and lower than this share of the number beside it is
+#: a speck (a dot of dirt, the end of a broken line), not an unread digit.
+SPECK_HEIGHT_SHARE = 0.5
+
+
+def _is_speck(line: ReadLine, number_height: int) -> bool:
+    return not line.text.strip() and (line.bbox[3] - line.bbox[1]) < SPECK_HEIGHT_SHARE * number_height

@@ -305,11 +305,13 @@ def test_low_ocr_confidence_is_reviewed():
 
 
 def test_unreadable_value_is_null_and_reviewed():
-    m = map_tables([make_table(app_grid("2021", {"new": ["0", "0", "0", "O", "0", "0", "x?"]}), 3)])
+    m = map_tables([make_table(app_grid("2021", {"new": ["0", "0", "0", "D", "O", "0", "x?"]}), 3)])
     bad = m.values["applications.new.total"]
     assert bad.value is None and bad.review and bad.raw == "x?"
     fixed = m.values["applications.new.social_welfare"]
-    assert fixed.value == 0 and fixed.review
+    assert fixed.value == 0 and fixed.review  # D for 0: a letter fixed, a doubt
+    zero = m.values["applications.new.legal_services"]
+    assert zero.value == 0 and not zero.review  # O: the look-alike of 0, read at 0.99
 
 
 def test_key_found_twice_with_different_values_is_reviewed():
@@ -356,11 +358,16 @@ def test_leaf_label_split_over_two_cells_is_joined():
 
 def test_value_row_with_zeros_read_as_letter_o_is_still_the_value_row():
     """OCR reads some lone 0s as 'o' (seen on a binarised scan): the row is
-    still the value row, the values are 0 and marked for review."""
+    still the value row and the values are 0, judged by their OCR confidence
+    (the recogniser scores 0, O and o as one glyph)."""
     values = ["o", "0", "0", "0", "0", "o"] + ["0"] * 9
     m = map_tables([appeals_table(values)])
     assert m.values["appeals.review.upheld"].value == 0
-    assert m.values["appeals.review.upheld"].review
+    assert not m.values["appeals.review.upheld"].review
+    from test_mapping_fixtures import appeals_grid
+    low = map_tables([make_table(appeals_grid(values), 4, label_cols=0, confidence=0.4)]).values[
+        "appeals.review.upheld"]
+    assert low.value == 0 and low.review and any("low OCR confidence" in r for r in low.reasons)
     assert m.values["appeals.litigation_direct.upheld"].value == 0
     assert not m.values["appeals.review.corrected"].review
 
