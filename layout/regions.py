@@ -4,7 +4,9 @@ The line pieces of both directions (:class:`layout.lines.Lines`) are joined
 (dilated along each line over the gaps of a broken line, across it only by
 the snap) and split into connected components; each large enough is a table
 candidate, with its segments clipped to it. A lone frame line beside a
-candidate is attached as its outer border (:func:`attach_frame_lines`).
+candidate is attached as its outer border (:func:`attach_frame_lines`); two
+lone horizontal lines with short vertical pieces between them are a one-row
+table (:func:`one_row_tables`).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from .lines import Lines
 from .settings import GridSettings, mm_to_px
 from .types import Box
 
-__all__ = ["table_regions", "attach_frame_lines"]
+__all__ = ["table_regions", "attach_frame_lines", "one_row_tables"]
 
 
 def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tuple[Box, np.ndarray, np.ndarray]]:
@@ -55,6 +57,10 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
             continue
         taken_v |= v_in
         out.append((box, hs, vs))
+    taken_h = np.zeros(len(lines.horizontal), bool)
+    for box, _, _ in out:
+        taken_h |= _clip_to(lines.horizontal, box)[1]
+    out += one_row_tables(lines.horizontal[~taken_h], lines.v_pieces, dpi, settings)
     out = attach_frame_lines(out, lines.vertical[~taken_v], dpi, settings)
     out.sort(key=lambda t: (t[0][1], t[0][0]))
     return out
@@ -133,4 +139,59 @@ def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]],
                 x0, y0 = min(x0, int(seg[0, 0])), min(y0, int(seg[0, 1]))
                 x1, y1 = max(x1, int(seg[0, 2])), max(y1, int(seg[0, 3]))
         out.append(((x0, y0, x1, y1), hs, vs))
+    return out
+
+
+def one_row_tables(free_h: np.ndarray, v_pieces: np.ndarray, dpi: float,
+                   settings: GridSettings) -> list[tuple[Box, np.ndarray, np.ndarray]]:
+    """One-row tables: two lone horizontal lines and the short verticals between them.
+
+    The last row of a matrix carried onto the next page (四、结转下年度继续办理)
+    is a table of one row: its vertical borders are a row high, shorter than
+    any line segment (``LineSettings.min_line_mm``), so its two horizontal
+    lines belong to no candidate. Two such lines one above the other, with the
+    same extent (within ``snap_mm`` at both ends) and ``one_row_height_mm``
+    apart, are a candidate when at least two line-like vertical pieces (the
+    frame) run from one to the other, each end within ``one_row_touch_mm`` of
+    its line: the strokes of the text in the row keep off the lines.
+
+    Parameters
+    ----------
+    free_h : (n, 4) int ndarray
+        Horizontal segments of no candidate, px at `dpi`.
+    v_pieces : (H, W) uint8 ndarray
+        Line-like vertical pieces (:class:`layout.lines.Lines`), 255 = ink.
+    dpi : float
+    settings : GridSettings
+
+    Returns
+    -------
+    list of (box, horizontal, vertical)
+        As :func:`table_regions`; the vertical segments are the pieces,
+        stretched from line to line.
+    """
+    if len(free_h) < 2:
+        return []
+    snap = mm_to_px(settings.snap_mm, dpi)
+    lo, hi = (mm_to_px(v, dpi) for v in settings.one_row_height_mm)
+    touch = mm_to_px(settings.one_row_touch_mm, dpi) + 1
+    min_w = mm_to_px(settings.min_table_width_mm, dpi)
+    order = np.argsort((free_h[:, 1] + free_h[:, 3]) / 2.0, kind="stable")
+    lines = free_h[order]
+    out = []
+    for top, bottom in zip(lines[:-1], lines[1:]):  # each line with the next one below it
+        gap = (bottom[1] + bottom[3]) / 2.0 - (top[1] + top[3]) / 2.0
+        if not (lo <= gap <= hi and abs(top[0] - bottom[0]) <= snap and abs(top[2] - bottom[2]) <= snap
+                and top[2] - top[0] >= min_w):
+            continue
+        x0, x1 = int(min(top[0], bottom[0])), int(max(top[2], bottom[2]))
+        y0, y1 = int(top[1]), int(bottom[3])
+        n, _, stats, _ = cv2.connectedComponentsWithStats(v_pieces[y0:y1, x0:x1], connectivity=8)
+        px, py, pw, ph = (stats[1:, i] for i in range(4))
+        spans = (py <= (top[3] - y0) + touch) & (py + ph >= (bottom[1] - y0) - touch)
+        if np.count_nonzero(spans) < 2:
+            continue
+        vs = np.stack([x0 + px[spans], np.full(spans.sum(), y0), x0 + px[spans] + pw[spans],
+                       np.full(spans.sum(), y1)], axis=1).astype(np.int32)
+        out.append(((x0, y0, x1, y1), np.stack([top, bottom]).astype(np.int32), vs))
     return out

@@ -417,6 +417,16 @@ class GridSettings(_Frozen):
         0.8, gt=0, le=1,
         description="Such a frame line and the table side must overlap by at least this "
                     "fraction of the side and of the line.")
+    one_row_height_mm: tuple[float, float] = Field(
+        (3.5, 15.0),
+        description="Two lone horizontal lines of the same extent this far apart (min, max) are "
+                    "the top and bottom of a one-row table (the last row of a matrix carried onto "
+                    "the next page) when vertical pieces run from one to the other: its cell "
+                    "borders, too short for LineSettings.min_line_mm.")
+    one_row_touch_mm: float = Field(
+        0.3, ge=0,
+        description="Such a vertical piece reaches within this (plus 1 px) of both lines; the "
+                    "strokes of the text in the row keep about 1 mm off them.")
     faint_edges: bool = Field(
         True, description="Propose grid edges that no line segment gave from the profile across "
                           "the whole table (layout.faint_edges); the segment test keeps those drawn.")

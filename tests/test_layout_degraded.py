@@ -203,3 +203,20 @@ def test_dashes_left_of_a_missed_line_do_not_join_the_texts_beside_them() -> Non
     assert not ink[10:30, 55:65].any()
     assert (ink[10:30, 20:45] == 1).all() and (ink[10:30, 72:100] == 1).all()
     assert (ink[40:] == before[40:]).all()
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_one_row_table_carried_onto_the_next_page(dpi: int) -> None:
+    """The last row of a matrix alone at the top of a page: its vertical borders
+    (6 mm) are shorter than any line segment, yet it is a table of one row
+    with its columns; two rules with only text between them are none."""
+    row = TableSpec(12.0, 30.0, [60.0] + [16.0] * 7, [6.0], filled={(0, c) for c in range(8)})
+    img = page_image(dpi, [row], title=False, paragraphs=0)
+    # two rules 6 mm apart with a line of text between them and no verticals
+    y0, y1, x0, x1 = px(80, dpi), px(86, dpi), px(20, dpi), px(180, dpi)
+    cv2.line(img, (x0, y0), (x1, y0), (0, 0, 0), max(1, px(0.3, dpi)))
+    cv2.line(img, (x0, y1), (x1, y1), (0, 0, 0), max(1, px(0.3, dpi)))
+    draw_text_line(img, px(25, dpi), (y0 + y1) // 2 - px(1.6, dpi), 30, dpi, np.random.default_rng(1))
+    tables = analyse_page(Page(1, img, dpi), SETTINGS).tables
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(1, 8)]
+    assert _cells(tables[0]) == row.cells()
