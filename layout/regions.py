@@ -45,6 +45,7 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
     min_w = mm_to_px(settings.min_table_width_mm, dpi)
     min_h = mm_to_px(settings.min_table_height_mm, dpi)
     out = []
+    taken_h = np.zeros(len(lines.horizontal), bool)
     taken_v = np.zeros(len(lines.vertical), bool)
     for lab in range(1, n):
         x, y, w, h = stats[lab, :4]
@@ -52,14 +53,12 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
             continue
         box = (int(x), int(y), int(x + w), int(y + h))
         # a bridged segment may run on into the next table (aligned columns): clip it
-        (hs, _), (vs, v_in) = _clip_to(lines.horizontal, box), _clip_to(lines.vertical, box)
+        (hs, h_in), (vs, v_in) = _clip_to(lines.horizontal, box), _clip_to(lines.vertical, box)
         if len(hs) < 2 or len(vs) < 2:
             continue
+        taken_h |= h_in
         taken_v |= v_in
         out.append((box, hs, vs))
-    taken_h = np.zeros(len(lines.horizontal), bool)
-    for box, _, _ in out:
-        taken_h |= _clip_to(lines.horizontal, box)[1]
     out += one_row_tables(lines.horizontal[~taken_h], lines.v_pieces, dpi, settings)
     out = attach_frame_lines(out, lines.vertical[~taken_v], dpi, settings)
     out.sort(key=lambda t: (t[0][1], t[0][0]))
@@ -186,12 +185,13 @@ def one_row_tables(free_h: np.ndarray, v_pieces: np.ndarray, dpi: float,
             continue
         x0, x1 = int(min(top[0], bottom[0])), int(max(top[2], bottom[2]))
         y0, y1 = int(top[1]), int(bottom[3])
-        n, _, stats, _ = cv2.connectedComponentsWithStats(v_pieces[y0:y1, x0:x1], connectivity=8)
+        _, _, stats, _ = cv2.connectedComponentsWithStats(v_pieces[y0:y1, x0:x1], connectivity=8)
         px, py, pw, ph = (stats[1:, i] for i in range(4))
         spans = (py <= (top[3] - y0) + touch) & (py + ph >= (bottom[1] - y0) - touch)
-        if np.count_nonzero(spans) < 2:
+        k = int(np.count_nonzero(spans))
+        if k < 2:
             continue
-        vs = np.stack([x0 + px[spans], np.full(spans.sum(), y0), x0 + px[spans] + pw[spans],
-                       np.full(spans.sum(), y1)], axis=1).astype(np.int32)
+        vs = np.stack([x0 + px[spans], np.full(k, y0), x0 + px[spans] + pw[spans], np.full(k, y1)],
+                      axis=1).astype(np.int32)
         out.append(((x0, y0, x1, y1), np.stack([top, bottom]).astype(np.int32), vs))
     return out

@@ -314,7 +314,7 @@ def confirm_by_order(keyed: Sequence[Optional[Keyed]], order: Sequence[str]) -> 
     last_row, last_key = len(keyed) - 1, len(order) - 1
     for i, k in enumerate(keyed):
         j = at[i]
-        if k is None or not k.reasons or j is None:
+        if j is None or not k.reasons:  # j is None for no key or one not read
             continue
         before = (i == 0 and j == 0) or (i > 0 and at[i - 1] is not None and at[i - 1] == j - 1)
         after = ((i == last_row and j == last_key)

@@ -18,8 +18,11 @@ __all__ = ["Grid", "has_text", "is_label", "blank", "from_lines"]
 class Grid:
     """Slot → cell lookup of one ``ReadTable`` (merged cells fill all their slots)."""
 
-    def __init__(self, table: ReadTable):
+    def __init__(self, table: ReadTable, speck_height_share: float = 0.0):
+        """`speck_height_share`: ``MappingSettings.speck_height_share`` (0: no
+        piece read as nothing is taken for a speck)."""
         self.table = table
+        self.speck_height_share = speck_height_share
         self.n_rows, self.n_cols = table.n_rows, table.n_cols
         self.slot = np.full((max(self.n_rows, 0), max(self.n_cols, 0)), -1, dtype=np.int32)
         for i, c in enumerate(table.cells):
@@ -96,7 +99,7 @@ class Grid:
 
     def _part(self, cell: ReadCell, r: int, c: int, by_cols: bool) -> Optional[ReadCell]:
         if cell.row_span <= 1 and (cell.col_span <= 1 or not by_cols):
-            return _without_marks(cell) if by_cols else cell
+            return _without_marks(cell, self.speck_height_share) if by_cols else cell
         rows = range(cell.row, cell.row + cell.row_span)
         cols = range(cell.col, cell.col + cell.col_span) if by_cols else range(cell.col, cell.col + 1)
         row_bands = [self.row_band(rr) for rr in rows]
@@ -123,7 +126,7 @@ class Grid:
         (y0, y1) = row_bands[r - cell.row]
         (x0, x1) = col_bands[key[1] - cols[0]]
         part = from_lines(r, key[1], 1, 1 if by_cols else cell.col_span, (int(x0), y0, int(x1), y1), lines)
-        return _without_marks(part) if by_cols else part
+        return _without_marks(part, self.speck_height_share) if by_cols else part
 
 
     def row_values(self, r: int, columns: dict[int, str],
@@ -174,10 +177,10 @@ def from_lines(row: int, col: int, row_span: int, col_span: int, bbox: tuple[int
                     min((line.confidence for line in lines), default=1.0), tuple(lines))
 
 
-def _without_marks(cell: ReadCell) -> ReadCell:
+def _without_marks(cell: ReadCell, speck_height_share: float) -> ReadCell:
     """A value cell without the pieces that are mere marks (``|``, ``.!.``, or
-    a small piece read as nothing: ``_is_speck``) when exactly one of its
-    pieces is a clean number: a piece stands apart
+    a piece read as nothing and lower than `speck_height_share` of the number)
+    when exactly one of its pieces is a clean number: a piece stands apart
     from the others by a wide gap (``layout``'s ``text_piece_gap_mm``), so it
     is no part of that number, and a cell holds one number; the mark is what
     a line remnant or a speck reads as."""
@@ -186,16 +189,11 @@ def _without_marks(cell: ReadCell) -> ReadCell:
     numbers = [line for line in cell.lines if is_clean_number(line.text)]
     if len(numbers) != 1:
         return cell
-    height = numbers[0].bbox[3] - numbers[0].bbox[1]
-    if not all(line in numbers or is_mark(line.text) or _is_speck(line, height) for line in cell.lines):
+    speck = speck_height_share * (numbers[0].bbox[3] - numbers[0].bbox[1])
+
+    def is_speck(line: ReadLine) -> bool:
+        return not line.text.strip() and line.bbox[3] - line.bbox[1] < speck
+
+    if not all(line in numbers or is_mark(line.text) or is_speck(line) for line in cell.lines):
         return cell
     return from_lines(cell.row, cell.col, cell.row_span, cell.col_span, cell.bbox, numbers)
-
-
-#: A piece read as nothing and lower than this share of the number beside it is
-#: a speck (a dot of dirt, the end of a broken line), not an unread digit.
-SPECK_HEIGHT_SHARE = 0.5
-
-
-def _is_speck(line: ReadLine, number_height: int) -> bool:
-    return not line.text.strip() and (line.bbox[3] - line.bbox[1]) < SPECK_HEIGHT_SHARE * number_height

@@ -68,6 +68,12 @@ class MappingSettings(BaseModel):
         description="Join a section 三 row label broken by a page break (属于行政查询事 / 项) "
         "back into one row.",
     )
+    speck_height_share: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="A text piece of a value cell read as nothing and lower than this share of "
+        "the number beside it is a speck (dirt, the end of a broken line), left out of the "
+        "cell's text and confidence; a taller one read as nothing is an unread digit (a doubt).",
+    )
     confirm_labels_by_order: bool = Field(
         True,
         description="A section 三 row or column label matched weakly (a garbled character) "

@@ -102,7 +102,7 @@ def map_tables(tables: Sequence[ReadTable], settings: Optional[MappingSettings] 
     prev_section: Optional[str] = None
     prev_table: Optional[ReadTable] = None
     for ti, table in enumerate(tables):
-        grid = Grid(table)
+        grid = Grid(table, s.speck_height_share)
         section = classify_table(table, s)
         continued = False
         if table.continues_previous and prev_section and (section in (None, prev_section)):
