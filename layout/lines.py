@@ -259,7 +259,8 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     crossings : (H, W) uint8 ndarray, optional
         Unbroken lines of the other direction (:func:`crossing_lines`). A run
         that bridges a crossing line while none of its pieces comes within
-        ``crossing_touch_mm`` of one is dropped (:func:`_reaches_crossings`).
+        ``crossing_touch_mm`` of one is dropped (:func:`_reaches_crossings`),
+        unless one of its pieces alone spans ``min_line_mm``.
     settings : LineSettings
     vertical : bool
 
@@ -312,9 +313,15 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     r_t0 = np.full(n, np.iinfo(np.int64).max); np.minimum.at(r_t0, run, t0)
     r_t1 = np.zeros(n, np.int64); np.maximum.at(r_t1, run, t1)
     fill = np.bincount(run, covered, n) / np.maximum(r_a1 - r_a0, 1)
-    ok = ((r_a1 - r_a0 >= mm_to_px(settings.min_line_mm, dpi)) & (fill >= settings.min_fill)
-          & _reaches_crossings(crossings, a0, a1, before, (t0 + t1) // 2, new_position | split, run, n,
-                               max(1, round(mm_to_px(settings.crossing_touch_mm, dpi))), vertical)
+    shortest = mm_to_px(settings.min_line_mm, dpi)
+    # a run holding a piece that is a line on its own length needs no crossing
+    # to vouch for its gaps (a broken frame whose gap fell on a crossing):
+    # strokes of text are no longer than a character
+    has_line = np.bincount(run, (a1 - a0) >= shortest, n) > 0
+    ok = ((r_a1 - r_a0 >= shortest) & (fill >= settings.min_fill)
+          & (has_line | _reaches_crossings(crossings, a0, a1, before, (t0 + t1) // 2, new_position | split,
+                                           run, n, max(1, round(mm_to_px(settings.crossing_touch_mm, dpi))),
+                                           vertical))
           & (r_t1 - r_t0 <= mm_to_px(settings.max_thickness_mm, dpi)))
     cols = (r_t0, r_a0, r_t1, r_a1) if vertical else (r_a0, r_t0, r_a1, r_t1)
     runs = np.stack(cols, axis=1)[ok].astype(np.int32).reshape(-1, 4)
