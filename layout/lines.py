@@ -329,7 +329,7 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
 
 
 def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
-                    vertical: bool) -> np.ndarray:
+                    vertical: bool, meet_px: float | None = None) -> np.ndarray:
     """Cut the ends of segments that stop in a cell instead of at a crossing line.
 
     A ruling line runs from crossing line to crossing line. An end that
@@ -337,7 +337,9 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
     `reach_px` (or where no further crossing line comes) chained on into a
     stroke of the text beyond it (a character right under a column line);
     it is moved back onto the last crossing it passed. Ends that passed no
-    crossing are left alone (a table's outer frame, a lone line).
+    crossing are left alone (a table's outer frame, a lone line). A crossing
+    line passed must meet the segment within `reach_px`; one that an end
+    stops at may stop `meet_px` short of it (a frame broken at the corner).
 
     Parameters
     ----------
@@ -347,6 +349,8 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
         Boxes of the other direction.
     reach_px : float
     vertical : bool
+    meet_px : float, optional
+        Default `reach_px`.
 
     Returns
     -------
@@ -363,13 +367,16 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
     half = ((c[:, 3] - c[:, 1]) if vertical else (c[:, 2] - c[:, 0])) / 2.0 + 1.0
     c_lo, c_hi = (c[:, 0], c[:, 2]) if vertical else (c[:, 1], c[:, 3])
     meets = (c_lo[None, :] - reach_px <= mid[:, None]) & (mid[:, None] < c_hi[None, :] + reach_px)
+    meet = reach_px if meet_px is None else meet_px
+    # what the end stops at: a crossing line broken at the corner still counts
+    meets_end = (c_lo[None, :] - meet <= mid[:, None]) & (mid[:, None] < c_hi[None, :] + meet)
     inside = meets & (c_pos[None, :] > s_a0[:, None] + half) & (c_pos[None, :] < s_a1[:, None] - half)
     # end side: last crossing passed, and the next crossing beyond the end
     last = np.where(inside, c_pos[None, :], -np.inf).max(axis=1)
-    beyond = np.where(meets & (c_pos[None, :] >= s_a1[:, None] - half), c_pos[None, :], np.inf).min(axis=1)
+    beyond = np.where(meets_end & (c_pos[None, :] >= s_a1[:, None] - half), c_pos[None, :], np.inf).min(axis=1)
     cut_end = np.isfinite(last) & (beyond - s_a1 > reach_px)
     first = np.where(inside, c_pos[None, :], np.inf).min(axis=1)
-    before = np.where(meets & (c_pos[None, :] <= s_a0[:, None] + half), c_pos[None, :], -np.inf).max(axis=1)
+    before = np.where(meets_end & (c_pos[None, :] <= s_a0[:, None] + half), c_pos[None, :], -np.inf).max(axis=1)
     cut_start = np.isfinite(first) & (s_a0 - before > reach_px)
     # the cut keeps the crossing line's width (its own half thickness)
     half_last = half[np.argmax(np.where(inside, c_pos[None, :], -np.inf), axis=1)]
@@ -425,8 +432,10 @@ def detect_lines(ink: InkMasks, dpi: float, settings: LineSettings) -> Lines:
     vertical, v_line_pieces = join_collinear(v_pieces, ink.ink, dpi, settings, vertical=True,
                                              crossings=h_cross)
     reach = mm_to_px(settings.end_reach_mm, dpi)
-    horizontal, vertical = (trim_overshoots(horizontal, vertical, reach, vertical=False),
-                            trim_overshoots(vertical, horizontal, reach, vertical=True))
+    # a crossing line broken at the corner (a gap of up to join_gap) still meets the line
+    meet = mm_to_px(settings.join_gap_mm, dpi)
+    horizontal, vertical = (trim_overshoots(horizontal, vertical, reach, vertical=False, meet_px=meet),
+                            trim_overshoots(vertical, horizontal, reach, vertical=True, meet_px=meet))
     shape = ink.ink.shape
     halo = max(1, round(mm_to_px(settings.text_halo_mm, dpi)))
     # only the pieces of kept lines: the bridged gaps are a claim, not ink,

@@ -1,10 +1,13 @@
-"""Chaining line pieces (``layout.lines.join_collinear``) across crossing lines.
+"""Line pieces chained across crossing lines, and line ends trimmed at them
+(``layout.lines.join_collinear``, ``layout.lines.trim_overshoots``).
 
 A gap of a chain that holds a crossing line is bridged only when the chain
 shows that it is a line: a piece that comes up to a crossing (a broken line
 keeps its crossings), or a piece long enough to be a line on its own (a
 frame broken by a gap that happened to fall on a crossing). Strokes of text
 lined up down a column are short and float between the borders: dropped.
+A line end that passed its last crossing and runs on into a cell is cut
+back to it; an end at a frame that a gap keeps a few mm off is kept.
 Drawn on masks at 200 dpi, as the page masks of ``layout.lines`` are.
 """
 from __future__ import annotations
@@ -18,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from layout import LayoutSettings  # noqa: E402
-from layout.lines import join_collinear  # noqa: E402
+from layout.lines import join_collinear, trim_overshoots  # noqa: E402
 from layout.settings import mm_to_px  # noqa: E402
 
 DPI = 200.0
@@ -64,3 +67,29 @@ def test_text_strokes_lined_up_across_borders_are_no_line():
     assert len(_segments(pieces, crossings)) == 0
     # the same strokes with no borders between them would pass for a broken line
     assert len(_segments(pieces, np.zeros_like(crossings))) == 1
+
+
+def _box_mm(x0: float, y0: float, x1: float, y1: float) -> list[int]:
+    return [_px(x0), _px(y0), _px(x1), _px(y1)]
+
+
+def test_an_end_at_a_frame_broken_at_the_corner_is_kept():
+    # a row line from the left frame (x 10 mm) across two column lines (30, 60 mm)
+    # to the right frame (90 mm); the left frame stops 3 mm short of it (a gap)
+    row = np.array([_box_mm(10, 50, 90, 50.3)])
+    columns = np.array([_box_mm(10, 0, 10.3, 47), _box_mm(30, 0, 30.3, 70),
+                        _box_mm(60, 0, 60.3, 70), _box_mm(90, 0, 90.3, 70)])
+    reach, meet = mm_to_px(LINES.end_reach_mm, DPI), mm_to_px(LINES.join_gap_mm, DPI)
+    kept = trim_overshoots(row, columns, reach, vertical=False, meet_px=meet)
+    assert abs(kept[0, 0] - _px(10)) <= 1 and abs(kept[0, 2] - _px(90)) <= 1
+    # without the allowance the start is cut back to the first column line
+    cut = trim_overshoots(row, columns, reach, vertical=False)
+    assert abs(cut[0, 0] - _px(30)) <= 2
+
+
+def test_a_line_chained_on_into_text_past_the_frame_is_cut_back():
+    row = np.array([_box_mm(10, 50, 99, 50.3)])  # 9 mm on past the right frame
+    columns = np.array([_box_mm(10, 0, 10.3, 70), _box_mm(30, 0, 30.3, 70), _box_mm(90, 0, 90.3, 70)])
+    reach, meet = mm_to_px(LINES.end_reach_mm, DPI), mm_to_px(LINES.join_gap_mm, DPI)
+    kept = trim_overshoots(row, columns, reach, vertical=False, meet_px=meet)
+    assert abs(kept[0, 2] - _px(90.3)) <= 2 and abs(kept[0, 0] - _px(10)) <= 1
