@@ -40,6 +40,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Optional
 
+from models.schema import SECTIONS
+
 from .appeals import read_appeals
 from .applications import AppPart, emit_applications, read_applications
 from .collect import TITLE, Collector, vocab_for, vote
@@ -145,5 +147,24 @@ def map_tables(tables: Sequence[ReadTable], settings: Optional[MappingSettings] 
         else:
             out.warnings.append("section 三: the labels do not tell the template")
     out.flag_shared_cells()
+    out.warnings.extend(_unread_sections(out.values, infos))
     return Mapping(values=out.values, templates=templates, warnings=tuple(out.warnings),
                    tables=tuple(infos))
+
+
+_SECTION_NAMES = {"proactive": "二 (主动公开)", "applications": "三 (收到和处理申请)",
+                  "appeals": "四 (行政复议、行政诉讼)"}
+
+
+def _unread_sections(values: dict, infos: Sequence[TableInfo]) -> list[str]:
+    """A warning for each section of the report of which no value was read:
+    its values are missing, not zero, and the reader should know where."""
+    out = []
+    for section in SECTIONS:
+        if any(key.startswith(section + ".") for key in values):
+            continue
+        tables = [f"table {i.index} (page {i.page})" for i in infos if i.section == section]
+        where = (f"from {', '.join(tables)}" if tables
+                 else "from any table (none was recognised as this section)")
+        out.append(f"section {_SECTION_NAMES[section]}: no value read {where}; its values are missing")
+    return out

@@ -9,6 +9,7 @@ from test_mapping_fixtures import (
     PRO_2021,
     app_expected,
     app_grid,
+    appeals_grid,
     appeals_table,
     make_table,
     pro_tables,
@@ -412,3 +413,27 @@ def test_garbled_column_header_between_its_neighbours_is_sure():
     assert f.value == 4 and not f.review
     loose = map_tables([make_table(grid, 3)], MappingSettings(confirm_labels_by_order=False))
     assert loose.values["applications.new.social_welfare"].review
+
+
+# ------------------------------------------------------------- unread sections
+
+
+def test_a_section_without_any_value_is_named_in_the_warnings():
+    tables = report_tables("2021", "2021")[:-1]  # sections 二 and 三, no 四
+    m = map_tables(tables)
+    assert not any(k.startswith("appeals.") for k in m.values)
+    unread = [w for w in m.warnings if w.startswith("section 四")]
+    assert len(unread) == 1 and "none was recognised" in unread[0]
+    assert not [w for w in m.warnings if w.startswith(("section 二", "section 三"))]
+
+
+def test_a_recognised_table_that_gave_no_value_is_named():
+    grid = appeals_grid()
+    grid[1] = ["口"] * 5 + ["未经复议直接起诉", "<", "<", "<", "<", "复议后起诉", "<", "<", "<", "<"]
+    grid[2] = ["^"] * 5 + ["口"] * 10  # no column header read
+    grid[3] = ["1", "2"] + ["<"] * 13  # and the value row one merged cell
+    tables = report_tables("2021", "2021")[:-1] + [make_table(grid, 4, label_cols=0)]
+    m = map_tables(tables)
+    assert not any(k.startswith("appeals.") for k in m.values)
+    assert m.tables[-1].section == "appeals"
+    assert any(w.startswith("section 四") and f"table {len(tables) - 1} (page 4)" in w for w in m.warnings)
