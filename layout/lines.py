@@ -329,7 +329,8 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
 
 
 def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
-                    vertical: bool, meet_px: float | None = None) -> np.ndarray:
+                    vertical: bool, meet_px: float | None = None,
+                    line_px: float = np.inf) -> np.ndarray:
     """Cut the ends of segments that stop in a cell instead of at a crossing line.
 
     A ruling line runs from crossing line to crossing line. An end that
@@ -340,6 +341,8 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
     crossing are left alone (a table's outer frame, a lone line). A crossing
     line passed must meet the segment within `reach_px`; one that an end
     stops at may stop `meet_px` short of it (a frame broken at the corner).
+    An overshoot at least `line_px` long is a line on its own (a frame whose
+    crossing lines were lost), not a character: it stays.
 
     Parameters
     ----------
@@ -351,6 +354,8 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
     vertical : bool
     meet_px : float, optional
         Default `reach_px`.
+    line_px : float, optional
+        Default: every overshoot is cut.
 
     Returns
     -------
@@ -374,10 +379,10 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
     # end side: last crossing passed, and the next crossing beyond the end
     last = np.where(inside, c_pos[None, :], -np.inf).max(axis=1)
     beyond = np.where(meets_end & (c_pos[None, :] >= s_a1[:, None] - half), c_pos[None, :], np.inf).min(axis=1)
-    cut_end = np.isfinite(last) & (beyond - s_a1 > reach_px)
+    cut_end = np.isfinite(last) & (beyond - s_a1 > reach_px) & (s_a1 - last < line_px)
     first = np.where(inside, c_pos[None, :], np.inf).min(axis=1)
     before = np.where(meets_end & (c_pos[None, :] <= s_a0[:, None] + half), c_pos[None, :], -np.inf).max(axis=1)
-    cut_start = np.isfinite(first) & (s_a0 - before > reach_px)
+    cut_start = np.isfinite(first) & (s_a0 - before > reach_px) & (first - s_a0 < line_px)
     # the cut keeps the crossing line's width (its own half thickness)
     half_last = half[np.argmax(np.where(inside, c_pos[None, :], -np.inf), axis=1)]
     half_first = half[np.argmin(np.where(inside, c_pos[None, :], np.inf), axis=1)]
@@ -434,8 +439,9 @@ def detect_lines(ink: InkMasks, dpi: float, settings: LineSettings) -> Lines:
     reach = mm_to_px(settings.end_reach_mm, dpi)
     # a crossing line broken at the corner (a gap of up to join_gap) still meets the line
     meet = mm_to_px(settings.join_gap_mm, dpi)
-    horizontal, vertical = (trim_overshoots(horizontal, vertical, reach, vertical=False, meet_px=meet),
-                            trim_overshoots(vertical, horizontal, reach, vertical=True, meet_px=meet))
+    line = mm_to_px(settings.min_line_mm, dpi)
+    horizontal, vertical = (trim_overshoots(horizontal, vertical, reach, False, meet, line),
+                            trim_overshoots(vertical, horizontal, reach, True, meet, line))
     shape = ink.ink.shape
     halo = max(1, round(mm_to_px(settings.text_halo_mm, dpi)))
     # only the pieces of kept lines: the bridged gaps are a claim, not ink,
