@@ -260,7 +260,8 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
         Unbroken lines of the other direction (:func:`crossing_lines`). A run
         that bridges a crossing line while none of its pieces comes within
         ``crossing_touch_mm`` of one is dropped (:func:`_reaches_crossings`),
-        unless one of its pieces alone spans ``min_line_mm``.
+        unless one of its pieces alone spans ``min_line_mm`` and is straight
+        (``straight_piece_mm``).
     settings : LineSettings
     vertical : bool
 
@@ -289,6 +290,10 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     keep = ((thick <= mm_to_px(settings.max_thickness_mm, dpi)) & (length > thick)
             & (side_ink(ink, boxes, offset, width, vertical) <= settings.max_side_ink))
     line_pieces = np.take(np.r_[0, keep * 255].astype(np.uint8), labels)  # faster than lut[labels]
+    # a piece that is a line on its own: long, and straight (its box no wider than a
+    # thick line); fused strokes of a text line wander across the direction
+    alone = ((length >= mm_to_px(settings.min_line_mm, dpi))
+             & ((w if vertical else h) <= mm_to_px(settings.straight_piece_mm, dpi)))[keep]
     a0, a1, t0, t1 = a0[keep], (a0 + length)[keep], t0[keep], (t0 + thick)[keep]
     if a0.size == 0:
         return np.zeros((0, 4), np.int32), line_pieces
@@ -299,7 +304,7 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     position[order] = np.cumsum(np.r_[False, np.diff(centre[order]) > mm_to_px(settings.join_offset_mm, dpi)])
     # along each position: runs of pieces at most join_gap apart
     order = np.lexsort((a0, position))
-    a0, a1, t0, t1, position = a0[order], a1[order], t0[order], t1[order], position[order]
+    a0, a1, t0, t1, position, alone = a0[order], a1[order], t0[order], t1[order], position[order], alone[order]
     reach = _group_cummax(a1, position)  # farthest end so far within the position
     before = np.r_[-np.inf, reach[:-1]]
     new_position = np.r_[True, position[1:] != position[:-1]]
@@ -317,7 +322,7 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     # a run holding a piece that is a line on its own length needs no crossing
     # to vouch for its gaps (a broken frame whose gap fell on a crossing):
     # strokes of text are no longer than a character
-    has_line = np.bincount(run, (a1 - a0) >= shortest, n) > 0
+    has_line = np.bincount(run, alone, n) > 0
     ok = ((r_a1 - r_a0 >= shortest) & (fill >= settings.min_fill)
           & (has_line | _reaches_crossings(crossings, a0, a1, before, (t0 + t1) // 2, new_position | split,
                                            run, n, max(1, round(mm_to_px(settings.crossing_touch_mm, dpi))),

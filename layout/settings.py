@@ -282,6 +282,12 @@ class LineSettings(_Frozen):
                     "its length; chains of text strokes are sparser.")
     max_thickness_mm: float = Field(
         2.0, gt=0, description="Thicker components are not lines (filled areas, pictures).")
+    straight_piece_mm: float = Field(
+        1.0, gt=0,
+        description="A piece at least min_line_mm long whose box is at most this wide across "
+                    "the direction is a line on its own: its chain needs no crossing line to "
+                    "vouch for its gaps (join_collinear). Strokes of a text line fused by the "
+                    "gap closing wander wider.")
 
 
 class RectifySettings(_Frozen):
