@@ -242,7 +242,10 @@ class LineSettings(_Frozen):
                     "BinarizeSettings.ruling_offset) counts as ruling ink only in runs at "
                     "least this long along the line: faded lines, not text-stroke halos.")
     min_line_mm: float = Field(
-        10.0, gt=0, description="Shortest ruling line kept as a line segment.")
+        10.0, gt=0,
+        description="Shortest ruling line kept as a line segment; a piece this long (and "
+                    "straight, straight_piece_mm) or a line end running on this far past its "
+                    "last crossing is a line on its own, not strokes of text.")
     join_offset_mm: float = Field(
         0.6, gt=0,
         description="Line pieces whose centres lie this close across the line's direction "
@@ -251,7 +254,9 @@ class LineSettings(_Frozen):
         6.0, ge=0,
         description="Pieces on one line at most this far apart along it chain into one "
                     "line: the gaps of a broken line (2–4 mm) and a crossing that faded "
-                    "away, never the width of a cell (≥ 7 mm in the templates).")
+                    "away, never the width of a cell (≥ 7 mm in the templates). A crossing "
+                    "line that a gap keeps this far off still counts as the one a line's end "
+                    "stops at (trim_overshoots).")
     crossing_touch_mm: float = Field(
         0.5, ge=0,
         description="A gap over a crossing line is bridged only when a piece beside it comes "
