@@ -319,9 +319,8 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     r_t1 = np.zeros(n, np.int64); np.maximum.at(r_t1, run, t1)
     fill = np.bincount(run, covered, n) / np.maximum(r_a1 - r_a0, 1)
     shortest = mm_to_px(settings.min_line_mm, dpi)
-    # a run holding a piece that is a line on its own length needs no crossing
-    # to vouch for its gaps (a broken frame whose gap fell on a crossing):
-    # strokes of text are no longer than a character
+    # a run holding a piece that is a line on its own (`alone`) needs no crossing
+    # to vouch for its gaps (a broken frame whose gap fell on a crossing)
     has_line = np.bincount(run, alone, n) > 0
     ok = ((r_a1 - r_a0 >= shortest) & (fill >= settings.min_fill)
           & (has_line | _reaches_crossings(crossings, a0, a1, before, (t0 + t1) // 2, new_position | split,
