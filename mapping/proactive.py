@@ -62,24 +62,32 @@ def read_proactive(grid: Grid, ti: int, st: ProState, v: Vocab, s: MappingSettin
         if m0.key == HEADER or (header_like and not is_value_text(first.text)
                                  and v.pro_rows.match(first.text).key is None):
             st.columns = {}
-            for c, m in zip(others, v.pro_cols.match_many([c.text for c in others])):
+            parts = _header_parts(grid, r, others)
+            for (c, cols), m in zip(parts, v.pro_cols.match_many([c.text for c, _ in parts])):
                 k = to_keyed(m, s, "column")
                 if k is None or k.key.startswith("_"):
                     continue
                 votes.append(k.template)
-                for gc in range(c.col, c.col + c.col_span):
+                for gc in cols:
                     st.columns[gc] = k
             continue
         if not st.columns:
             continue  # data before any header: nothing tells the columns
         label_cell = first if is_label(first) else None
         label = grid.in_row(label_cell, r) if label_cell is not None else None  # labels over rows
+        # the label and values in one cell (the lines between them not found):
+        # the label is its first slot's part, the values its other slots' parts
+        joined = _label_part(grid, label_cell, r) if label_cell is not None else None
+        if joined is not None:
+            label = joined
         if label is not None and not is_label(label):
             label = None
         match = v.pro_rows.match(label.text) if label else None
         page = grid.table.page
-        cells = grid.row_values(r, {gc: k.key for gc, k in st.columns.items()},
-                                lambda c: c is label_cell or (label_cell is not None and c.col < label_cell.col))
+        cells = grid.row_values(r, {gc: k.key for gc, k in st.columns.items()
+                                    if joined is None or gc > joined.col},
+                                lambda c: (c is label_cell and joined is None)
+                                or (label_cell is not None and c.col < label_cell.col))
         values: dict[str, list[Placed]] = {key: [(c, page) for c in cs] for key, cs in cells.items()}
         columns = {k.key: k for k in st.columns.values() if k.key in values}
         if label is None and all(blank(c) for cs in values.values() for c, _ in cs):
@@ -87,6 +95,42 @@ def read_proactive(grid: Grid, ti: int, st: ProState, v: Vocab, s: MappingSettin
         if match is not None and match.key:
             votes.append(match.template)
         st.rows.append(_ProRow(label, match, values, columns, grid.table.page, ti))
+
+
+def _label_part(grid: Grid, cell: ReadCell, r: int) -> Optional[ReadCell]:
+    """The label of a row whose label and values came in one merged cell.
+
+    When the lines between them were not found, the cell's text pieces sit
+    in different slots (:meth:`Grid.in_slot`): the leftmost labelled part is
+    the row's label, the parts right of it its values. None when the cell
+    does not come apart (one label merged over columns).
+    """
+    if cell.col_span < 2:
+        return None
+    parts = [grid.in_slot(cell, r, gc) for gc in range(cell.col, cell.col + cell.col_span)]
+    parts = [p for p in parts if p is not None and p is not cell and has_text(p)]
+    if len(parts) < 2:
+        return None
+    return next((p for p in parts if is_label(p)), None)
+
+
+def _header_parts(grid: Grid, r: int, cells: list[ReadCell]) -> list[tuple[ReadCell, list[int]]]:
+    """The column headers of row `r`, each with the grid columns it names.
+
+    A header cell whose labels sit apart in its slots (``上一年项目数量`` and
+    ``本年增/减`` in one cell: the column line between them was not found) is
+    one header per slot that holds a label (:meth:`Grid.in_slot`); a header
+    merged over columns names them all.
+    """
+    out: list[tuple[ReadCell, list[int]]] = []
+    for cell in cells:
+        parts: dict[int, tuple[ReadCell, list[int]]] = {}
+        for gc in range(cell.col, cell.col + cell.col_span):
+            part = grid.in_slot(cell, r, gc)
+            if part is not None and has_text(part):
+                parts.setdefault(id(part), (part, []))[1].append(gc)
+        out.extend(parts.values())
+    return out
 
 
 def emit_proactive(st: ProState, out: Collector, s: MappingSettings) -> None:

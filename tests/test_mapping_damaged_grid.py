@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from mapping import ReadLine, map_tables
 from mapping.types import ReadCell, ReadTable
-from test_mapping_fixtures import app_grid, appeals_table, make_table, split_grid
+from test_mapping_fixtures import PRO_2019, app_grid, appeals_table, make_table, split_grid
 
 VALUES = {  # each row's applicant columns add up to its total (勾稽关系)
     "new": ["1", "2", "3", "4", "5", "6", "21"],
@@ -266,3 +266,33 @@ def test_a_speck_read_as_nothing_beside_a_number_is_left_out():
     tall = ReadLine((x0, first.bbox[1], x0 + 8, first.bbox[3]), "", 0.0)
     m = map_tables([_with_piece(table, r, NATURAL, tall)])
     assert m.values["applications.new.natural_person"].review
+
+
+def join_cols(table: ReadTable, r: int, c0: int, c1: int) -> ReadTable:
+    """Cells (r, c0) … (r, c1) joined into one cell over those columns, as the
+    missed column lines between them leave it: one text, each cell's text a
+    line of its own in its own slot."""
+    parts = [_slot(table, r, c) for c in range(c0, c1 + 1)]
+    lines = tuple(ReadLine((x.bbox[0] + 5, x.bbox[1] + 8, x.bbox[2] - 5, x.bbox[3] - 8), x.text, x.confidence)
+                  for x in parts if x.text)
+    first, last = parts[0], parts[-1]
+    joined = ReadCell(r, c0, 1, c1 - c0 + 1, (first.bbox[0], first.bbox[1], last.bbox[2], last.bbox[3]),
+                      "".join(x.text for x in parts), min(x.confidence for x in parts), lines)
+    cells = tuple(joined if x is first else x for x in table.cells if x not in parts[1:])
+    return replace(table, cells=cells)
+
+
+def test_section_2_label_and_values_in_one_cell_read_slot_by_slot():
+    """A (八) sub-table whose column lines were all missed: its header is one
+    cell with two labels apart, its value row one cell with the label and
+    two numbers apart (t04 of the stress set)."""
+    grid = [list(r) for r in PRO_2019]
+    fees = next(i for i, row in enumerate(grid) if row[0] == "行政事业性收费")
+    grid[fees] = ["行政事业性收费", "7", "-2", ""]
+    table = make_table(grid, 2, label_cols=1)
+    table = join_cols(join_cols(table, fees - 1, 1, 2), fees, 0, 2)
+    m = map_tables([table])
+    prev, change = m.values["proactive.fees.prev_year_items"], m.values["proactive.fees.change"]
+    assert (prev.value, change.value) == (7, -2)
+    assert not prev.review and not change.review
+    assert prev.bbox != change.bbox
