@@ -292,8 +292,8 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     line_pieces = np.take(np.r_[0, keep * 255].astype(np.uint8), labels)  # faster than lut[labels]
     # a piece that is a line on its own: long, and straight (its box no wider than a
     # thick line); fused strokes of a text line wander across the direction
-    alone = ((length >= mm_to_px(settings.min_line_mm, dpi))
-             & ((w if vertical else h) <= mm_to_px(settings.straight_piece_mm, dpi)))[keep]
+    shortest = mm_to_px(settings.min_line_mm, dpi)
+    alone = ((length >= shortest) & ((w if vertical else h) <= mm_to_px(settings.straight_piece_mm, dpi)))[keep]
     a0, a1, t0, t1 = a0[keep], (a0 + length)[keep], t0[keep], (t0 + thick)[keep]
     if a0.size == 0:
         return np.zeros((0, 4), np.int32), line_pieces
@@ -318,7 +318,6 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     r_t0 = np.full(n, np.iinfo(np.int64).max); np.minimum.at(r_t0, run, t0)
     r_t1 = np.zeros(n, np.int64); np.maximum.at(r_t1, run, t1)
     fill = np.bincount(run, covered, n) / np.maximum(r_a1 - r_a0, 1)
-    shortest = mm_to_px(settings.min_line_mm, dpi)
     # a run holding a piece that is a line on its own (`alone`) needs no crossing
     # to vouch for its gaps (a broken frame whose gap fell on a crossing)
     has_line = np.bincount(run, alone, n) > 0
@@ -332,39 +331,40 @@ def join_collinear(pieces: np.ndarray, ink: np.ndarray, dpi: float, settings: Li
     return runs[side_ink(ink, runs, offset, width, vertical) <= settings.max_side_ink], line_pieces
 
 
-def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
-                    vertical: bool, meet_px: float | None = None,
-                    line_px: float = np.inf) -> np.ndarray:
+def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, dpi: float, settings: LineSettings,
+                    vertical: bool) -> np.ndarray:
     """Cut the ends of segments that stop in a cell instead of at a crossing line.
 
     A ruling line runs from crossing line to crossing line. An end that
     passed a crossing and stops short of the next one by more than
-    `reach_px` (or where no further crossing line comes) chained on into a
-    stroke of the text beyond it (a character right under a column line);
-    it is moved back onto the last crossing it passed. Ends that passed no
-    crossing are left alone (a table's outer frame, a lone line). A crossing
-    line passed must meet the segment within `reach_px`; one that an end
-    stops at may stop `meet_px` short of it (a frame broken at the corner).
-    An overshoot at least `line_px` long is a line on its own (a frame whose
-    crossing lines were lost), not a character: it stays.
+    ``end_reach_mm`` (or where no further crossing line comes) chained on
+    into a stroke of the text beyond it (a character right under a column
+    line); it is moved back onto the last crossing it passed. Ends that
+    passed no crossing are left alone (a table's outer frame, a lone line).
+    A crossing line passed must meet the segment within ``end_reach_mm``;
+    the one an end stops at may stop ``join_gap_mm`` short of it (a frame
+    broken at the corner). An overshoot at least ``min_line_mm`` long is a
+    line on its own (a frame whose crossing lines were lost), not a
+    character: it stays.
 
     Parameters
     ----------
     segments : (n, 4) int ndarray
-        Boxes ``(x0, y0, x1, y1)`` of one direction (`vertical`), exclusive ends.
+        Boxes ``(x0, y0, x1, y1)`` of one direction (`vertical`), exclusive ends,
+        px at `dpi`.
     crossing : (m, 4) int ndarray
         Boxes of the other direction.
-    reach_px : float
+    dpi : float
+    settings : LineSettings
     vertical : bool
-    meet_px : float, optional
-        Default `reach_px`.
-    line_px : float, optional
-        Default: every overshoot is cut.
 
     Returns
     -------
     (n, 4) int32 ndarray
     """
+    reach_px = mm_to_px(settings.end_reach_mm, dpi)
+    meet = mm_to_px(settings.join_gap_mm, dpi)
+    line_px = mm_to_px(settings.min_line_mm, dpi)
     if len(segments) == 0 or len(crossing) == 0:
         return segments.astype(np.int32).reshape(-1, 4)
     seg = segments.astype(np.int64).copy()
@@ -376,7 +376,6 @@ def trim_overshoots(segments: np.ndarray, crossing: np.ndarray, reach_px: float,
     half = ((c[:, 3] - c[:, 1]) if vertical else (c[:, 2] - c[:, 0])) / 2.0 + 1.0
     c_lo, c_hi = (c[:, 0], c[:, 2]) if vertical else (c[:, 1], c[:, 3])
     meets = (c_lo[None, :] - reach_px <= mid[:, None]) & (mid[:, None] < c_hi[None, :] + reach_px)
-    meet = reach_px if meet_px is None else meet_px
     # what the end stops at: a crossing line broken at the corner still counts
     meets_end = (c_lo[None, :] - meet <= mid[:, None]) & (mid[:, None] < c_hi[None, :] + meet)
     inside = meets & (c_pos[None, :] > s_a0[:, None] + half) & (c_pos[None, :] < s_a1[:, None] - half)
@@ -440,12 +439,8 @@ def detect_lines(ink: InkMasks, dpi: float, settings: LineSettings) -> Lines:
                                                crossings=v_cross)
     vertical, v_line_pieces = join_collinear(v_pieces, ink.ink, dpi, settings, vertical=True,
                                              crossings=h_cross)
-    reach = mm_to_px(settings.end_reach_mm, dpi)
-    # a crossing line broken at the corner (a gap of up to join_gap) still meets the line
-    meet = mm_to_px(settings.join_gap_mm, dpi)
-    line = mm_to_px(settings.min_line_mm, dpi)
-    horizontal, vertical = (trim_overshoots(horizontal, vertical, reach, False, meet, line),
-                            trim_overshoots(vertical, horizontal, reach, True, meet, line))
+    horizontal, vertical = (trim_overshoots(horizontal, vertical, dpi, settings, vertical=False),
+                            trim_overshoots(vertical, horizontal, dpi, settings, vertical=True))
     shape = ink.ink.shape
     halo = max(1, round(mm_to_px(settings.text_halo_mm, dpi)))
     # only the pieces of kept lines: the bridged gaps are a claim, not ink,

@@ -97,40 +97,36 @@ def read_proactive(grid: Grid, ti: int, st: ProState, v: Vocab, s: MappingSettin
         st.rows.append(_ProRow(label, match, values, columns, grid.table.page, ti))
 
 
-def _label_part(grid: Grid, cell: ReadCell, r: int) -> Optional[ReadCell]:
-    """The label of a row whose label and values came in one merged cell.
+def _slot_parts(grid: Grid, cell: ReadCell, r: int) -> list[tuple[ReadCell, list[int]]]:
+    """The parts of `cell` in row `r` that hold text, left to right, each with
+    the grid columns it covers: one part (the cell itself) when its text sits
+    in one slot or runs over them, one per slot when its pieces sit apart
+    (the lines between them not found, :meth:`Grid.in_slot`)."""
+    parts: dict[int, tuple[ReadCell, list[int]]] = {}
+    for gc in range(cell.col, cell.col + cell.col_span):
+        part = grid.in_slot(cell, r, gc)
+        if part is not None and has_text(part):
+            parts.setdefault(id(part), (part, []))[1].append(gc)
+    return list(parts.values())
 
-    When the lines between them were not found, the cell's text pieces sit
-    in different slots (:meth:`Grid.in_slot`): the leftmost labelled part is
-    the row's label, the parts right of it its values. None when the cell
-    does not come apart (one label merged over columns).
-    """
-    if cell.col_span < 2:
-        return None
-    parts = [grid.in_slot(cell, r, gc) for gc in range(cell.col, cell.col + cell.col_span)]
-    parts = [p for p in parts if p is not None and p is not cell and has_text(p)]
+
+def _label_part(grid: Grid, cell: ReadCell, r: int) -> Optional[ReadCell]:
+    """The label of a row whose label and values came in one merged cell:
+    the leftmost labelled part when the cell comes apart into its slots
+    (:func:`_slot_parts`), the parts right of it its values; None when it
+    does not (one label merged over columns)."""
+    parts = _slot_parts(grid, cell, r)
     if len(parts) < 2:
         return None
-    return next((p for p in parts if is_label(p)), None)
+    return next((p for p, _ in parts if is_label(p)), None)
 
 
 def _header_parts(grid: Grid, r: int, cells: list[ReadCell]) -> list[tuple[ReadCell, list[int]]]:
-    """The column headers of row `r`, each with the grid columns it names.
-
-    A header cell whose labels sit apart in its slots (``上一年项目数量`` and
-    ``本年增/减`` in one cell: the column line between them was not found) is
-    one header per slot that holds a label (:meth:`Grid.in_slot`); a header
-    merged over columns names them all.
-    """
-    out: list[tuple[ReadCell, list[int]]] = []
-    for cell in cells:
-        parts: dict[int, tuple[ReadCell, list[int]]] = {}
-        for gc in range(cell.col, cell.col + cell.col_span):
-            part = grid.in_slot(cell, r, gc)
-            if part is not None and has_text(part):
-                parts.setdefault(id(part), (part, []))[1].append(gc)
-        out.extend(parts.values())
-    return out
+    """The column headers of row `r`, each with the grid columns it names: a
+    header cell whose labels sit apart in its slots (``上一年项目数量`` and
+    ``本年增/减`` in one cell) is one header per slot that holds a label; a
+    header merged over columns names them all."""
+    return [part for cell in cells for part in _slot_parts(grid, cell, r)]
 
 
 def emit_proactive(st: ProState, out: Collector, s: MappingSettings) -> None:

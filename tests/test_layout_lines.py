@@ -79,37 +79,23 @@ def test_an_end_at_a_frame_broken_at_the_corner_is_kept():
     row = np.array([_box_mm(10, 50, 90, 50.3)])
     columns = np.array([_box_mm(10, 0, 10.3, 47), _box_mm(30, 0, 30.3, 70),
                         _box_mm(60, 0, 60.3, 70), _box_mm(90, 0, 90.3, 70)])
-    reach, meet = mm_to_px(LINES.end_reach_mm, DPI), mm_to_px(LINES.join_gap_mm, DPI)
-    kept = trim_overshoots(row, columns, reach, vertical=False, meet_px=meet)
+    kept = trim_overshoots(row, columns, DPI, LINES, vertical=False)
     assert abs(kept[0, 0] - _px(10)) <= 1 and abs(kept[0, 2] - _px(90)) <= 1
-    # without the allowance the start is cut back to the first column line
-    cut = trim_overshoots(row, columns, reach, vertical=False)
-    assert abs(cut[0, 0] - _px(30)) <= 2
-
-
-def _trim(segments: np.ndarray, crossing: np.ndarray) -> np.ndarray:
-    """trim_overshoots as layout.lines.detect_lines calls it."""
-    return trim_overshoots(segments, crossing, mm_to_px(LINES.end_reach_mm, DPI), False,
-                           mm_to_px(LINES.join_gap_mm, DPI), mm_to_px(LINES.min_line_mm, DPI))
 
 
 def test_a_line_chained_on_into_text_past_the_frame_is_cut_back():
     row = np.array([_box_mm(10, 50, 99, 50.3)])  # 9 mm on past the right frame
     columns = np.array([_box_mm(10, 0, 10.3, 70), _box_mm(30, 0, 30.3, 70), _box_mm(90, 0, 90.3, 70)])
-    kept = _trim(row, columns)
+    kept = trim_overshoots(row, columns, DPI, LINES, vertical=False)
     assert abs(kept[0, 2] - _px(90.3)) <= 2 and abs(kept[0, 0] - _px(10)) <= 1
 
 
 def test_a_frame_running_on_past_its_lost_crossings_stays():
     # a frame line crossed by one row line (20 mm) runs on 25 mm below it,
-    # where the table's bottom line was lost: a line, not a character
-    column = np.array([[_px(10), _px(6), _px(10) + 2, _px(45)]])
-    rows = np.array([_box_mm(10, 20, 90, 20.3)])
-    kept = trim_overshoots(column, rows, mm_to_px(LINES.end_reach_mm, DPI), True,
-                           mm_to_px(LINES.join_gap_mm, DPI), mm_to_px(LINES.min_line_mm, DPI))
-    assert abs(kept[0, 3] - _px(45)) <= 1 and abs(kept[0, 1] - _px(6)) <= 1
+    # where the table's bottom line was lost: a line, not a character;
     # a short overshoot past the same crossing is cut back to it
-    short = np.array([[_px(10), _px(6), _px(10) + 2, _px(26)]])
-    cut = trim_overshoots(short, rows, mm_to_px(LINES.end_reach_mm, DPI), True,
-                          mm_to_px(LINES.join_gap_mm, DPI), mm_to_px(LINES.min_line_mm, DPI))
-    assert abs(cut[0, 3] - _px(20.3)) <= 2
+    rows = np.array([_box_mm(10, 20, 90, 20.3)])
+    column = np.array([[_px(10), _px(6), _px(10) + 2, _px(45)], [_px(50), _px(6), _px(50) + 2, _px(26)]])
+    kept = trim_overshoots(column, rows, DPI, LINES, vertical=True)
+    assert abs(kept[0, 3] - _px(45)) <= 1 and abs(kept[0, 1] - _px(6)) <= 1
+    assert abs(kept[1, 3] - _px(20.3)) <= 2
