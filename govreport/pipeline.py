@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import cv2
 import numpy as np
 
 import layout
@@ -237,9 +238,14 @@ class Pipeline:
         lines: dict[Box, list[ReadLine]] = defaultdict(list)
         for (owner, box), result in zip(owners, ocr.recognize_rows(self.engine.recognizer, crops, rows)):
             lines[owner].append(ReadLine(box, result.text, float(result.confidence)))
-        for owner, (x0, y0, x1, y1) in detect:
-            for found in self.engine.read_text(_crop(page.image, (x0, y0, x1, y1))):
-                bx0, by0, bx1, by1 = found.bbox
+        pad = round(self.settings.pipeline.detect_pad_mm * page.dpi / MM_PER_INCH)
+        for owner, box in detect:
+            x0, y0, x1, y1 = _grow(box, margin, owner)
+            crop = _crop(page.image, (x0, y0, x1, y1))
+            for found in self.engine.read_text(_paper_padded(crop, pad)):
+                bx0, by0, bx1, by1 = (v - pad for v in found.bbox)
+                bx0, by0 = max(bx0, 0), max(by0, 0)
+                bx1, by1 = min(bx1, crop.shape[1]), min(by1, crop.shape[0])
                 lines[owner].append(ReadLine((x0 + bx0, y0 + by0, x0 + bx1, y0 + by1), found.text,
                                              float(found.confidence)))
         for owner in {owner for owner, _ in detect}:
@@ -296,6 +302,19 @@ def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple
 def _crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     x0, y0, x1, y1 = box
     return image[max(y0, 0):y1, max(x0, 0):x1]
+
+
+def _paper_padded(crop: np.ndarray, pad: int) -> np.ndarray:
+    """`crop` with `pad` px of paper around it (its bright level per channel).
+
+    The text detector misses a line whose ink touches the crop's edge (a
+    label set tight under a row line); with paper around it the line is whole.
+    """
+    if pad <= 0 or crop.size == 0:
+        return crop
+    paper = np.percentile(crop.reshape(-1, crop.shape[2] if crop.ndim == 3 else 1), 90, axis=0)
+    value = [float(v) for v in np.atleast_1d(paper)]
+    return cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=value)
 
 
 def _read_table(page_number: int, table: Table, texts: dict[Box, list[ReadLine]]) -> ReadTable:

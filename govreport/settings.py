@@ -65,6 +65,11 @@ class PipelineSettings(BaseModel):
         "the layout could not separate (labels side by side): the text detector finds its "
         "lines, mm",
     )
+    detect_pad_mm: float = Field(
+        1.5, ge=0.0,
+        description="paper added around such a crop before text detection: the detector "
+        "misses a line whose ink touches the crop's edge, mm",
+    )
     crop_margin_mm: float = Field(
         0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"
     )

@@ -5,6 +5,8 @@ The line pieces of both directions (:class:`layout.lines.Lines`) are joined
 the snap) and split into connected components; each large enough is a table
 candidate, with its segments clipped to it. A lone frame line beside a
 candidate is attached as its outer border (:func:`attach_frame_lines`); two
+candidates side by side whose horizontal lines lie at the same heights are
+one table whose lines faded in between (:func:`join_side_by_side`); two
 lone horizontal lines with short vertical pieces between them are a one-row
 table (:func:`one_row_tables`).
 """
@@ -17,7 +19,7 @@ from .lines import Lines
 from .settings import GridSettings, mm_to_px
 from .types import Box
 
-__all__ = ["table_regions", "attach_frame_lines", "one_row_tables"]
+__all__ = ["table_regions", "attach_frame_lines", "join_side_by_side", "one_row_tables"]
 
 
 def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tuple[Box, np.ndarray, np.ndarray]]:
@@ -59,10 +61,81 @@ def table_regions(lines: Lines, dpi: float, settings: GridSettings) -> list[tupl
         taken_h |= h_in
         taken_v |= v_in
         out.append((box, hs, vs))
+    out = join_side_by_side(out, dpi, settings)
     out += one_row_tables(lines.horizontal[~taken_h], lines.v_pieces, dpi, settings)
     out = attach_frame_lines(out, lines.vertical[~taken_v], dpi, settings)
     out.sort(key=lambda t: (t[0][1], t[0][0]))
     return out
+
+
+def join_side_by_side(regions: list[tuple[Box, np.ndarray, np.ndarray]], dpi: float,
+                      settings: GridSettings) -> list[tuple[Box, np.ndarray, np.ndarray]]:
+    """Join table candidates that stand side by side on the same row lines.
+
+    When the row lines of a table's label columns faded or broke away (tight
+    rows whose text touches them), what is left of the label columns (a few
+    short lines and their verticals) no longer touches the value columns: the
+    table falls apart into candidates side by side. A candidate lying within
+    the height of a larger one (within ``snap_mm``), beside it (their boxes
+    overlap over at most half of its width), with horizontal lines at no
+    fewer than ``side_by_side_rows`` of the larger one's line heights (within
+    ``snap_mm``) is a part of it. Tables of these reports stack; two tables
+    side by side do not share their rows.
+
+    Parameters
+    ----------
+    regions : list of (box, horizontal, vertical)
+        Table candidates from the connected line groups.
+    dpi : float
+    settings : GridSettings
+
+    Returns
+    -------
+    list of (box, horizontal, vertical)
+        The candidates, parts joined (box grown, segments concatenated).
+    """
+    snap = mm_to_px(settings.snap_mm, dpi)
+    out = list(regions)
+
+    def area(box: Box) -> int:
+        return (box[2] - box[0]) * (box[3] - box[1])
+
+    def part_of(small: tuple[Box, np.ndarray, np.ndarray], large: tuple[Box, np.ndarray, np.ndarray]) -> bool:
+        (bx0, by0, bx1, by1), bhs, _ = small
+        (ax0, ay0, ax1, ay1), ahs, _ = large
+        if area(small[0]) > area(large[0]) or by0 < ay0 - snap or by1 > ay1 + snap:
+            return False
+        if min(ax1, bx1) - max(ax0, bx0) > 0.5 * (bx1 - bx0):
+            return False
+        heights_a, heights_b = _line_heights(ahs), _line_heights(bhs)
+        shared = np.abs(heights_b[:, None] - heights_a[None, :]).min(axis=1) <= snap
+        return _distinct(heights_b[shared], snap) >= settings.side_by_side_rows
+
+    joined = True
+    while joined:
+        joined = False
+        for i, j in ((i, j) for i in range(len(out)) for j in range(len(out)) if i != j):
+            if part_of(out[j], out[i]):
+                (ax0, ay0, ax1, ay1), ahs, avs = out[i]
+                (bx0, by0, bx1, by1), bhs, bvs = out[j]
+                out[i] = ((min(ax0, bx0), min(ay0, by0), max(ax1, bx1), max(ay1, by1)),
+                          np.concatenate([ahs, bhs]), np.concatenate([avs, bvs]))
+                del out[j]
+                joined = True
+                break
+    return out
+
+
+def _line_heights(horizontal: np.ndarray) -> np.ndarray:
+    """Centre heights of horizontal segments, px."""
+    return (horizontal[:, 1] + horizontal[:, 3] - 1) / 2.0
+
+
+def _distinct(positions: np.ndarray, tolerance: float) -> int:
+    """How many positions stand apart by more than `tolerance` (chained)."""
+    if positions.size == 0:
+        return 0
+    return int(np.count_nonzero(np.diff(np.sort(positions)) > tolerance)) + 1
 
 
 def _clip_to(segments: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray]:
@@ -99,7 +172,8 @@ def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]],
     taken as a candidate's frame when it runs parallel to one of its sides,
     beside it (outside, at most ``frame_gap_mm`` away), and the two spans
     along the side overlap by at least ``frame_overlap`` of both the table
-    side and the segment. The candidate's box grows to include it.
+    side and the segment; the pieces of a broken frame line count together
+    (:func:`_frame_candidates`). The candidate's box grows to include it.
 
     Parameters
     ----------
@@ -120,25 +194,64 @@ def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]],
         The candidates, some with a frame segment added.
     """
     max_gap = mm_to_px(settings.frame_gap_mm, dpi)
+    snap = mm_to_px(settings.snap_mm, dpi)
     out = []
     for box, hs, vs in regions:
         x0, y0, x1, y1 = box
-        if len(free_v):
-            overlap = np.minimum(free_v[:, 3], y1) - np.maximum(free_v[:, 1], y0)
-            covers = ((overlap >= settings.frame_overlap * (y1 - y0))
-                      & (overlap >= settings.frame_overlap * (free_v[:, 3] - free_v[:, 1])))
-            left = covers & (free_v[:, 2] <= x0) & (x0 - free_v[:, 2] <= max_gap)
-            right = covers & (free_v[:, 0] >= x1) & (free_v[:, 0] - x1 <= max_gap)
-            # the nearest one bounds the table on each side
-            for pick, nearest in ((np.nonzero(left)[0], np.argmax), (np.nonzero(right)[0], np.argmin)):
-                if pick.size == 0:
-                    continue
-                seg = free_v[pick[nearest(free_v[pick, 0])]][None, :]
-                vs = np.concatenate([vs, seg])
-                x0, y0 = min(x0, int(seg[0, 0])), min(y0, int(seg[0, 1]))
-                x1, y1 = max(x1, int(seg[0, 2])), max(y1, int(seg[0, 3]))
+        frames = _frame_candidates(free_v, box, max_gap, snap, settings.frame_overlap) if len(free_v) else []
+        # the nearest one bounds the table on each side
+        for left in (True, False):
+            side = [(x, pieces) for x, pieces in frames if (x < x0) == left]
+            if not side:
+                continue
+            _, pieces = (max if left else min)(side, key=lambda f: f[0])
+            seg = free_v[pieces]
+            vs = np.concatenate([vs, seg])
+            x0, y0 = min(x0, int(seg[:, 0].min())), min(y0, int(seg[:, 1].min()))
+            x1, y1 = max(x1, int(seg[:, 2].max())), max(y1, int(seg[:, 3].max()))
         out.append(((x0, y0, x1, y1), hs, vs))
     return out
+
+
+def _frame_candidates(free_v: np.ndarray, box: Box, max_gap: float, snap: float,
+                      min_overlap: float) -> list[tuple[float, np.ndarray]]:
+    """Free vertical lines that can be the frame of the candidate `box`.
+
+    The pieces of one broken frame line (centres within `snap` px across)
+    count together: their union must cover `min_overlap` of the box's height
+    and of the line's own span, beside the box (outside it, at most
+    `max_gap` px away).
+
+    Returns
+    -------
+    list of (x, pieces)
+        Centre x px of each such line and a boolean mask of its pieces in `free_v`.
+    """
+    x0, y0, x1, y1 = box
+    centre = (free_v[:, 0] + free_v[:, 2]) / 2.0
+    lo, hi = np.maximum(free_v[:, 1], y0), np.minimum(free_v[:, 3], y1)
+    beside = (hi > lo) & (((free_v[:, 2] <= x0) & (x0 - free_v[:, 2] <= max_gap))
+                          | ((free_v[:, 0] >= x1) & (free_v[:, 0] - x1 <= max_gap)))
+    out, seen = [], np.zeros(len(free_v), bool)
+    for k in np.flatnonzero(beside):
+        if seen[k]:
+            continue
+        pieces = beside & (np.abs(centre - centre[k]) <= snap) & (((free_v[:, 2] <= x0)) == (free_v[k, 2] <= x0))
+        seen |= pieces
+        covered = _union_length(lo[pieces], hi[pieces])
+        span = int(free_v[pieces, 3].max() - free_v[pieces, 1].min())
+        if covered >= min_overlap * (y1 - y0) and covered >= min_overlap * span:
+            out.append((float(centre[pieces].mean()), pieces))
+    return out
+
+
+def _union_length(lo: np.ndarray, hi: np.ndarray) -> int:
+    """Length covered by the union of the intervals ``[lo, hi)``, px."""
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], np.maximum.accumulate(hi[order])
+    # each interval adds what it reaches past every interval before it
+    reached = np.r_[lo[0], hi[:-1]]
+    return int(np.maximum(hi - np.maximum(lo, reached), 0).sum())
 
 
 def one_row_tables(free_h: np.ndarray, v_pieces: np.ndarray, dpi: float,

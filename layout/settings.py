@@ -428,6 +428,12 @@ class GridSettings(_Frozen):
         0.8, gt=0, le=1,
         description="Such a frame line and the table side must overlap by at least this "
                     "fraction of the side and of the line.")
+    side_by_side_rows: int = Field(
+        2, ge=1,
+        description="A table candidate within the height of a larger one and beside it, with "
+                    "horizontal lines at this many of the larger one's line heights, is part of "
+                    "it: label columns whose row lines faded away no longer touch the value "
+                    "columns (layout.regions.join_side_by_side).")
     one_row_height_mm: tuple[float, float] = Field(
         (3.5, 15.0),
         description="Two lone horizontal lines of the same extent this far apart (min, max) are "

@@ -105,9 +105,19 @@ def _app_header(grid: Grid, v: Vocab, s: MappingSettings) -> tuple[int, dict[int
 def _body_start(grid: Grid, v: Vocab, s: MappingSettings, after: int = -1) -> Optional[int]:
     """The first row below row `after` of a section 三 part that starts a
     label of the matrix's rows."""
-    cells = [c for c in grid.table.cells if is_label(c) and c.row > after]
-    rows = [c.row for c, m in zip(cells, v.app_rows.match_many([c.text for c in cells]))
-            if m.key is not None and m.score >= s.label_review_score]
+    # a label cell merged over rows whose lines sit in rows of their own (a
+    # missed row line) holds the labels of those rows: each is matched alone,
+    # and with the rest of its row (a label split over two label columns)
+    parts = [p for c in grid.table.cells if is_label(c)
+             for p in (grid.in_row(c, r) for r in range(c.row, c.row + c.row_span))
+             if p is not None and p.row > after and is_label(p)]
+    by_row: dict[int, list[ReadCell]] = {}
+    for p in sorted(parts, key=lambda p: p.bbox[0]):
+        by_row.setdefault(p.row, []).append(p)
+    texts = [(p.row, p.text) for p in parts] + [(r, "".join(p.text for p in ps)) for r, ps in by_row.items()]
+    # a weak match starts the body too when no other row label comes near it
+    rows = [r for (r, _), m in zip(texts, v.app_rows.match_many([t for _, t in texts]))
+            if m.key is not None and (m.score >= s.label_review_score or m.margin >= s.ambiguity_margin)]
     return min(rows) if rows else None
 
 
@@ -202,6 +212,10 @@ def read_applications(
     rows: list[_AppRow] = []
     for r in range(end, grid.n_rows):
         labels = [c for c in grid.across(r, label_cols) if is_label(c)]
+        # an outer label cell holding the labels of rows of their own (a missed
+        # row line) gives each row its own; one text over rows stays whole
+        labels = [p for p in (grid.in_row(c, r) if grid.spread_over_rows(c) and c is not labels[-1] else c
+                              for c in labels) if p is not None and is_label(p)]
         if labels and labels[-1].row_span > 1 and labels[-1].col + labels[-1].col_span == first_value:
             leaf = grid.in_row(labels[-1], r)  # the innermost label over rows of their own
             labels = labels[:-1] + ([leaf] if leaf is not None and is_label(leaf) else [])

@@ -83,6 +83,18 @@ class Grid:
         cell's columns are kept together: a label's text is one)."""
         return self._part(cell, r, cell.col, by_cols=False)
 
+    def spread_over_rows(self, cell: ReadCell) -> bool:
+        """Whether ``cell``'s text lines sit in two or more of its rows (cells
+        whose separating row line the layout did not find, see :meth:`in_slot`)."""
+        if cell.row_span <= 1 or not cell.lines:
+            return False
+        bands = [self.row_band(r) for r in range(cell.row, cell.row + cell.row_span)]
+        if None in bands:
+            return False
+        middles = [0.5 * (line.bbox[1] + line.bbox[3]) for line in cell.lines]
+        rows = {i for y in middles for i, (a, b) in enumerate(bands) if a <= y < b}
+        return len(rows) >= 2
+
     def in_slot(self, cell: ReadCell, r: int, c: int) -> Optional[ReadCell]:
         """What of ``cell`` belongs to grid slot (r, c).
 

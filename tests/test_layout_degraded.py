@@ -220,3 +220,52 @@ def test_one_row_table_carried_onto_the_next_page(dpi: int) -> None:
     tables = analyse_page(Page(1, img, dpi), SETTINGS).tables
     assert [(t.n_rows, t.n_cols) for t in tables] == [(1, 8)]
     assert _cells(tables[0]) == row.cells()
+
+
+def _erase(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
+    img[y0:y1, x0:x1] = 255  # paper
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_label_columns_whose_row_lines_faded_stay_part_of_the_table(dpi: int) -> None:
+    """Tight rows whose labels touch their lines: the row lines of the label
+    columns are lost, save two in the first column and none across the
+    second. What is left of the label columns (the frame, one column line,
+    two short row lines) touches none of the value columns' lines, yet it
+    stands beside them on their row lines: one table, label columns included."""
+    spec = TableSpec(30.0, 40.0, [22.0, 30.0] + [14.0] * 7, [8.0] * 12,
+                     filled={(r, c) for r in range(12) for c in range(2, 9)})
+    img = page_image(dpi, [spec], paragraphs=0, title=False)
+    rows_mm, cols_mm = spec.edges_mm()
+    half = px(0.6, dpi)
+    first, values = px(cols_mm[1], dpi), px(cols_mm[2], dpi)
+    for i, y_mm in enumerate(rows_mm):
+        y = px(y_mm, dpi)
+        # in the first label column only rows 4 and 8 keep their line
+        start = first + half + 1 if i in (4, 8) else px(cols_mm[0], dpi) - half
+        _erase(img, start, y - half, values - half, y + half + 1)
+    table = max(analyse_page(Page(1, img, dpi), SETTINGS).tables, key=lambda t: len(t.cells))
+    assert table.n_cols == 9
+    assert abs(table.bbox[0] - px(cols_mm[0], dpi)) <= px(0.5, dpi)
+    assert abs(table.col_edges[1] - first) <= px(0.5, dpi)
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_broken_left_frame_meeting_no_row_line_is_the_tables_frame(dpi: int) -> None:
+    """As above, with no row line left in the label column at all, and its frame
+    line broken: the two pieces (each far shorter than the table's side) are
+    one frame line together."""
+    spec = TableSpec(30.0, 40.0, [30.0] + [14.0] * 7, [8.0] * 12,
+                     filled={(r, c) for r in range(12) for c in range(1, 8)})
+    img = page_image(dpi, [spec], paragraphs=0, title=False)
+    rows_mm, cols_mm = spec.edges_mm()
+    half = px(0.6, dpi)
+    left, values = px(cols_mm[0], dpi), px(cols_mm[1], dpi)
+    for y_mm in rows_mm:
+        y = px(y_mm, dpi)
+        _erase(img, left - half, y - half, values - half, y + half + 1)
+    gap_top = px(rows_mm[0] + 44.0, dpi)
+    _erase(img, left - half, gap_top, left + half + 1, gap_top + px(7.0, dpi))  # 44 + 45 mm pieces
+    table = max(analyse_page(Page(1, img, dpi), SETTINGS).tables, key=lambda t: len(t.cells))
+    assert table.n_cols == 8
+    assert abs(table.bbox[0] - left) <= px(0.5, dpi)

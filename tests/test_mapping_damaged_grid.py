@@ -296,3 +296,22 @@ def test_section_2_label_and_values_in_one_cell_read_slot_by_slot():
     assert (prev.value, change.value) == (7, -2)
     assert not prev.review and not change.review
     assert prev.bbox != change.bbox
+
+
+def test_headerless_part_starts_at_its_first_row_when_its_label_is_split_over_rows():
+    """A matrix part found without its header (the header's page was not
+    read as a table), whose first two rows' line was missed across the label
+    columns: 二、上年结转… and （一）予以公开 are read, each from its own lines
+    of the joined cells, and 上年结转 garbled (score below review). The body
+    starts at the first row: no row is taken for a header."""
+    grid = app_grid("2021", VALUES)
+    at = _row_of(grid, "二、上年结转")
+    _, bottom = split_grid(grid, at)
+    bottom[0][:3] = ["二、", "上年结转！府信息", "公开甲请数量"]
+    bottom[1][1:3] = ["（一）", "予以公开"]
+    table = make_table(bottom, 4)
+    for c in (1, 2):
+        table = join_rows(table, 0, c)
+    v = map_tables([table]).values
+    assert [v[f"applications.carried_over.{c}"].value for c in ("natural_person", "research", "total")] == [3, 1, 4]
+    assert [v[f"applications.disclosed.{c}"].value for c in ("natural_person", "legal_services", "total")] == [5, 2, 8]

@@ -52,3 +52,26 @@ def test_tall_line_of_a_cell_merged_over_rows_is_read_line_by_line(pipeline):
     tall = pipeline.settings.pipeline.detect_lines_taller_than_mm * DPI / 25.4
     assert all(line.bbox[3] - line.bbox[1] < tall for line in lines)
     assert [line.bbox[1] for line in lines] == sorted(line.bbox[1] for line in lines)
+
+
+def test_labels_touching_the_edge_of_their_merged_cell_are_all_read(pipeline):
+    """Tight rows (12 pt labels in rows barely taller): the block's top and
+    bottom labels touch the cell's edges, and the detector would miss a line
+    whose ink touches the crop's edge. With paper around the crop, each
+    label comes back."""
+    size = round(12 / 72 * DPI)
+    font = ImageFont.truetype(FONT, size)
+    im = Image.new("L", (1400, 500), 235)
+    draw = ImageDraw.Draw(im)
+    step = size + 2
+    for i, text in enumerate(LEAVES[:3]):
+        draw.text((100, 100 + i * step), text, font=font, fill=40)
+    arr = np.asarray(im)
+    ys, xs = np.nonzero(arr < 128)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    cell = Cell(0, 0, 3, 1, box, box, (box,))
+    table = Table(1, box, tuple(np.linspace(box[1], box[3], 4).astype(int).tolist()), (box[0], box[2]), (cell,))
+    page = Page(1, np.dstack([arr] * 3).copy(), float(DPI))
+    texts = [line.text for line in pipeline._read_cells(page, [table], _Timer())[box]]
+    for leaf in LEAVES[:3]:
+        assert any(leaf[2:6] in t for t in texts), (leaf, texts)
