@@ -225,6 +225,69 @@ def _with_faint_edges(lines: Lines, rows: np.ndarray, cols: np.ndarray, dpi: flo
     return np.sort(np.r_[rows, extra_r]), np.sort(np.r_[cols, extra_c])
 
 
+def row_borders(v_pieces: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: np.ndarray, dpi: float,
+                settings: GridSettings) -> np.ndarray:
+    """Column edges that only a row's own border gives.
+
+    A column line broken above and below a row (a shaded header, gaps of a
+    broken line) may keep one piece shorter than any line segment: a
+    line-like vertical piece that runs from a row's top line to its bottom
+    line (each end within ``band_mm`` plus ``one_row_touch_mm`` of the
+    edge: pieces are cut where they cross a line; text strokes keep off the
+    lines), is at least ``row_border_mm`` long and has no text on either side
+    (within ``profile_text_band_mm``, above ``profile_max_text``: strokes of
+    labels in tight rows touch both lines) is that column's border in that
+    row. Positions within ``min_cell_mm`` of a column edge are left out.
+
+    Parameters
+    ----------
+    v_pieces, text : (H, W) uint8 ndarray
+        Line-like vertical pieces and text ink (:class:`layout.lines.Lines`), 255 = ink.
+    rows, cols : (R + 1,), (C + 1,) int ndarray
+        The table's row and column edges so far, px at `dpi`.
+    dpi : float
+    settings : GridSettings
+
+    Returns
+    -------
+    (k,) int64 ndarray
+        New column edges, px, inside the table.
+    """
+    y0, y1, x0, x1 = int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
+    band = max(1, round(mm_to_px(settings.band_mm, dpi)))
+    crop = v_pieces[max(0, y0 - band):y1 + band + 1, x0:x1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    if n <= 1:
+        return np.zeros(0, np.int64)
+    px, py, pw, ph = (stats[1:, i] for i in range(4))
+    top, bottom = py + max(0, y0 - band), py + ph + max(0, y0 - band)
+    touch = band + mm_to_px(settings.one_row_touch_mm, dpi)  # the crossing line's half width, then the gap
+    # the row edge each end meets, if any: the ends must meet consecutive-or-farther edges
+    start = np.abs(top[:, None] - rows[None, :]).argmin(axis=1)
+    end = np.abs(bottom[:, None] - rows[None, :]).argmin(axis=1)
+    meets = ((np.abs(top - rows[start]) <= touch) & (np.abs(bottom - rows[end]) <= touch) & (end == start + 1)
+             & (ph >= mm_to_px(settings.row_border_mm, dpi)) & (pw <= max(2, band)))
+    if not meets.any():
+        return np.zeros(0, np.int64)
+    # a stroke of a character in a line of text has text beside it; a border, paper
+    near = band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi)))
+    far = band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi)))
+    for i in np.flatnonzero(meets):
+        xa, xb = x0 + px[i], x0 + px[i] + pw[i]
+        rows_i = slice(top[i], bottom[i])
+        left = text[rows_i, max(0, xa - far):max(0, xa - near + 1)]
+        right = text[rows_i, xb + near - 1:xb + far]
+        shares = [np.count_nonzero(b) / max(b.size, 1) for b in (left, right)]
+        meets[i] = max(shares) <= settings.profile_max_text
+    if not meets.any():
+        return np.zeros(0, np.int64)
+    xs = x0 + px[meets] + pw[meets] / 2.0
+    centres = cluster_positions(xs, ph[meets].astype(float), mm_to_px(settings.snap_mm, dpi))
+    min_cell = mm_to_px(settings.min_cell_mm, dpi)
+    far = np.abs(centres[:, None] - cols[None, :]).min(axis=1) >= min_cell
+    return centres[far].astype(np.int64)
+
+
 def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpec]:
     """Grids of all tables on a page, top to bottom.
 
@@ -253,6 +316,7 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
             continue
         if settings.faint_edges:
             rows, cols = _with_faint_edges(lines, rows, cols, dpi, settings)
+        cols = np.sort(np.r_[cols, row_borders(lines.v_pieces, lines.text, rows, cols, dpi, settings)])
         n_rows, n_cols = len(rows) - 1, len(cols) - 1
         if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
             continue

@@ -440,6 +440,12 @@ class GridSettings(_Frozen):
                     "the top and bottom of a one-row table (the last row of a matrix carried onto "
                     "the next page) when vertical pieces run from one to the other: its cell "
                     "borders, too short for LineSettings.min_line_mm.")
+    row_border_mm: float = Field(
+        5.0, gt=0,
+        description="A line-like vertical piece this long running from a row's top line to "
+                    "its bottom line is a column border in that row (layout.grid.row_borders): "
+                    "a column line broken above and below it. Strokes of 12 pt characters are "
+                    "shorter.")
     one_row_touch_mm: float = Field(
         0.3, ge=0,
         description="Such a vertical piece reaches within this (plus 1 px) of both lines; the "

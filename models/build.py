@@ -51,14 +51,15 @@ def build_report(
     Converts every ``MappedValue`` to a ``FieldValue`` (fields in document
     order), runs the consistency rules on the values as read, and sets
     ``review`` with a reason (``"consistency rule <rule> failed: <detail>"``)
-    on every extracted field a failed rule reads. Values are never changed by
+    on the extracted fields a failed rule reads that no passing rule confirms
+    (:func:`models.checks.keys_to_review`). Values are never changed by
     a failed rule. ``meta`` gets the agency, year and per-section template
     from ``mapping``; ``warnings`` are appended to the mapping's own.
     """
     templates = _templates(mapping)
     values = {k: mv.value for k, mv in mapping.values.items()}
     checks: list[Check] = run_checks(values, templates)
-    flagged = keys_to_review(checks)
+    flagged = keys_to_review(checks, values)
     fields = {
         k: field_value(mapping.values[k], flagged.get(k, ()))
         for k in sorted(mapping.values, key=lambda k: (key_order(k), k))

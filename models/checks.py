@@ -151,16 +151,31 @@ def failed_reason(check: Check) -> str:
     return f"consistency rule {check.rule} failed: {check.detail}"
 
 
-def keys_to_review(checks: Iterable[Check]) -> dict[str, list[str]]:
+def keys_to_review(checks: Iterable[Check],
+                   values: Optional[Mapping[str, Optional[Number]]] = None) -> dict[str, list[str]]:
     """Keys marked for review by failed rules -> the reasons (one per rule).
 
     Every key a failed rule reads is marked, blank cells included: a blank
     that should have held a number is as likely the culprit as a wrong one.
+
+    With `values` (the values the rules were run on), a key that another,
+    passing rule confirms — every cell of that rule read as a number — is
+    not marked by a failed rule: a wrong value there would need a second
+    error that cancels it in the passing sum. A failed rule whose every key
+    is so confirmed (two errors that cancel in one row, a cell the report
+    lacks) marks them all.
     """
+    checks = list(checks)
+    confirmed: set[str] = set()
+    if values is not None:
+        for ch in checks:
+            if ch.status == "passed" and all(values.get(k) is not None for k in ch.keys):
+                confirmed.update(ch.keys)
     out: dict[str, list[str]] = {}
     for ch in checks:
         if ch.status != "failed":
             continue
-        for k in ch.keys:
+        doubtful = [k for k in ch.keys if k not in confirmed] or list(ch.keys)
+        for k in doubtful:
             out.setdefault(k, []).append(failed_reason(ch))
     return out

@@ -269,3 +269,21 @@ def test_broken_left_frame_meeting_no_row_line_is_the_tables_frame(dpi: int) -> 
     table = max(analyse_page(Page(1, img, dpi), SETTINGS).tables, key=lambda t: len(t.cells))
     assert table.n_cols == 8
     assert abs(table.bbox[0] - left) <= px(0.5, dpi)
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_column_line_left_only_in_one_row_is_a_column(dpi: int) -> None:
+    """A sub-table of section 二 (采购项目数量 | 采购总金额): the line between
+    its last two columns broke away above the value row, and what is left (one
+    row high, 7 mm) is shorter than any line segment. Running from the row's
+    top line to its bottom line, it is that column's border in that row."""
+    spec = TableSpec(30.0, 40.0, [50.0, 60.0, 60.0], [7.0, 7.0], filled={(r, c) for r in range(2) for c in range(3)})
+    img = page_image(dpi, [spec], paragraphs=0, title=False)
+    rows_mm, cols_mm = spec.edges_mm()
+    half, keep = px(0.6, dpi), px(1.2, dpi)
+    x = px(cols_mm[2], dpi)
+    _erase(img, x - half, px(rows_mm[0], dpi) + keep, x + half + 1, px(rows_mm[1], dpi) - keep)
+    table = analyse_page(Page(1, img, dpi), SETTINGS).tables[0]
+    assert table.n_cols == 3
+    assert abs(table.col_edges[2] - x) <= px(0.5, dpi)
+    assert {(c.row, c.col, c.row_span, c.col_span) for c in table.cells if c.row == 1} == {(1, c, 1, 1) for c in range(3)}

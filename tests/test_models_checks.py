@@ -155,7 +155,8 @@ def test_build_report_failed_balance_marks_fields_keeps_values():
     assert c["applications.row_sum.new"].status == "failed"
     assert report.fields["applications.new.total"].value == 1
     assert report.fields["applications.new.total"].review
-    assert report.fields["applications.carried_forward.total"].review
+    # its row adds up, every cell read: confirmed, not what the balance points to
+    assert not report.fields["applications.carried_forward.total"].review
     assert not report.fields["applications.disclosed.research"].review
     assert report.warnings[-1] == "w"
 
@@ -171,3 +172,54 @@ def test_only_total_column_filled_is_not_applicable_elsewhere():
     assert c["applications.row_sum.new"].status == "passed"
     assert c["applications.row_sum.new"].detail == "null + null + null + null + null + null == 0"
 
+
+
+def _zeros_2021() -> dict:
+    return {k: 0 for k in keys_for("2021", "2021") if k.startswith("applications.")}
+
+
+def test_failed_rules_mark_only_what_no_passing_rule_confirms():
+    """One misread cell fails its row's sum and its column's: of the keys those
+    two rules read, every other one is confirmed by a rule that holds with
+    all its cells read (its own column's sum, its row's sum); the misread
+    cell alone is marked, and both failed rules stay in the checks."""
+    v = _zeros_2021()
+    v["applications.withheld_state_secret.commercial"] = 5
+    checks = run_checks(v, {"applications": "2021"})
+    failed = {c.rule for c in checks if c.status == "failed"}
+    assert failed == {"applications.row_sum.withheld_state_secret", "applications.results_sum.commercial"}
+    flagged = keys_to_review(checks, v)
+    assert set(flagged) == {"applications.withheld_state_secret.commercial"}
+    assert len(flagged["applications.withheld_state_secret.commercial"]) == 2
+    assert len(keys_to_review(checks)) > 20  # without the values: every key the failed rules read
+
+
+def test_a_blank_is_confirmed_by_no_rule():
+    v = _zeros_2021()
+    v["applications.disclosed.research"] = None  # lost: the column's total says 1
+    v["applications.total.research"] = 1
+    v["applications.total.total"] = 1
+    checks = run_checks(v, {"applications": "2021"})
+    flagged = keys_to_review(checks, v)
+    assert "applications.disclosed.research" in flagged
+    assert "applications.withheld_state_secret.research" not in flagged  # its row sum holds
+
+
+def test_errors_that_cancel_in_a_row_mark_all_keys_of_the_failed_rules():
+    """Two cells of one row swapped: the row still adds up, both columns fail,
+    and every key of those columns is confirmed by its row. No key is left
+    that the failures point to: all of them are marked."""
+    v = _zeros_2021()
+    v["applications.disclosed.natural_person"] = 3
+    v["applications.disclosed.total"] = 3
+    v["applications.total.natural_person"] = 3
+    v["applications.total.total"] = 3
+    v["applications.new.natural_person"] = 3
+    v["applications.new.total"] = 3
+    assert all(c.status != "failed" for c in run_checks(v, {"applications": "2021"}))
+    v["applications.disclosed.natural_person"], v["applications.disclosed.commercial"] = 0, 3
+    checks = run_checks(v, {"applications": "2021"})
+    failed = [c for c in checks if c.status == "failed"]
+    assert {c.rule for c in failed} == {"applications.results_sum.natural_person", "applications.results_sum.commercial"}
+    flagged = keys_to_review(checks, v)
+    assert set(flagged) == {k for c in failed for k in c.keys}
