@@ -234,10 +234,10 @@ def row_borders(v_pieces: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: 
     line-like vertical piece that runs from a row's top line to its bottom
     line (each end within ``band_mm`` plus ``one_row_touch_mm`` of the
     edge: pieces are cut where they cross a line; text strokes keep off the
-    lines), is at least ``row_border_mm`` long and has no text on either side
+    lines), is at least ``row_border_mm`` long and has no text on both sides
     (within ``profile_text_band_mm``, above ``profile_max_text``: strokes of
-    labels in tight rows touch both lines) is that column's border in that
-    row. Positions within ``min_cell_mm`` of a column edge are left out.
+    labels in tight rows touch both lines; a border has a cell's text on one
+    side at most) is that column's border in that row. Positions within ``min_cell_mm`` of a column edge are left out.
 
     Parameters
     ----------
@@ -269,7 +269,7 @@ def row_borders(v_pieces: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: 
              & (ph >= mm_to_px(settings.row_border_mm, dpi)) & (pw <= max(2, band)))
     if not meets.any():
         return np.zeros(0, np.int64)
-    # a stroke of a character in a line of text has text beside it; a border, paper
+    # a stroke of a character in a line of text has text on both sides; a border, paper on one
     near = band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi)))
     far = band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi)))
     for i in np.flatnonzero(meets):
@@ -278,7 +278,7 @@ def row_borders(v_pieces: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: 
         left = text[rows_i, max(0, xa - far):max(0, xa - near + 1)]
         right = text[rows_i, xb + near - 1:xb + far]
         shares = [np.count_nonzero(b) / max(b.size, 1) for b in (left, right)]
-        meets[i] = max(shares) <= settings.profile_max_text
+        meets[i] = min(shares) <= settings.profile_max_text
     if not meets.any():
         return np.zeros(0, np.int64)
     xs = x0 + px[meets] + pw[meets] / 2.0
