@@ -201,7 +201,7 @@ def attach_frame_lines(regions: list[tuple[Box, np.ndarray, np.ndarray]],
         frames = _frame_candidates(free_v, box, max_gap, snap, settings.frame_overlap) if len(free_v) else []
         # the nearest one bounds the table on each side
         for left in (True, False):
-            side = [(x, pieces) for x, pieces in frames if (x < x0) == left]
+            side = [(x, pieces) for x, pieces in frames if (x < box[0]) == left]
             if not side:
                 continue
             _, pieces = (max if left else min)(side, key=lambda f: f[0])
