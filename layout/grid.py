@@ -17,7 +17,7 @@ import numpy as np
 from .faint_edges import faint_edges, off_ink_darkness
 from .lines import Lines, paint_segments
 from .merge import complete_segments
-from .presence import segment_presence
+from .presence import beside_line_band, segment_presence, through_text
 from .regions import table_regions
 from .settings import GridSettings, mm_to_px
 
@@ -237,7 +237,9 @@ def row_borders(v_pieces: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: 
     lines), is at least ``row_border_mm`` long and has no text on both sides
     (within ``profile_text_band_mm``, above ``profile_max_text``: strokes of
     labels in tight rows touch both lines; a border has a cell's text on one
-    side at most) is that column's border in that row. Positions within ``min_cell_mm`` of a column edge are left out.
+    side at most, :func:`layout.presence.through_text`) is that column's
+    border in that row. Positions within ``min_cell_mm`` of a column edge
+    are left out.
 
     Parameters
     ----------
@@ -270,15 +272,12 @@ def row_borders(v_pieces: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: 
     if not meets.any():
         return np.zeros(0, np.int64)
     # a stroke of a character in a line of text has text on both sides; a border, paper on one
-    near = band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi)))
-    far = band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi)))
-    for i in np.flatnonzero(meets):
-        xa, xb = x0 + px[i], x0 + px[i] + pw[i]
-        rows_i = slice(top[i], bottom[i])
-        left = text[rows_i, max(0, xa - far):max(0, xa - near + 1)]
-        right = text[rows_i, xb + near - 1:xb + far]
-        shares = [np.count_nonzero(b) / max(b.size, 1) for b in (left, right)]
-        meets[i] = min(shares) <= settings.profile_max_text
+    picked = np.flatnonzero(meets)
+    centre_x = (px[picked] + pw[picked] // 2).astype(np.int64)  # in the table crop
+    zone = max(1, round(mm_to_px(settings.segment_end_zone_mm, dpi)))
+    in_text = through_text(np.ascontiguousarray(text[y0:y1, x0:x1].T), centre_x, rows - y0, zone,
+                           beside_line_band(settings, dpi), settings.profile_max_text)
+    meets[picked] = ~in_text[np.arange(picked.size), start[picked]]
     if not meets.any():
         return np.zeros(0, np.int64)
     xs = x0 + px[meets] + pw[meets] / 2.0

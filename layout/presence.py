@@ -14,7 +14,16 @@ import numpy as np
 
 from .settings import GridSettings, mm_to_px
 
-__all__ = ["profile_presence", "segment_presence"]
+__all__ = ["profile_presence", "segment_presence", "through_text", "beside_line_band"]
+
+
+def beside_line_band(settings: GridSettings, dpi: float) -> tuple[int, int]:
+    """Nearest and farthest offset (px) from a line's centre of the bands where
+    text beside it is looked for: ``profile_text_band_mm`` past the line's
+    ``band_mm`` half width."""
+    band = max(1, round(mm_to_px(settings.band_mm, dpi)))
+    return (band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi))),
+            band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi))))
 
 
 def through_text(text: np.ndarray, lines: np.ndarray, bounds: np.ndarray, end_zone: int,
@@ -256,8 +265,7 @@ def segment_presence(h_ruling: np.ndarray, v_ruling: np.ndarray, row_edges: np.n
     in_h_text = np.zeros((len(rows), len(cols) - 1), bool)
     in_v_text = np.zeros((len(rows) - 1, len(cols)), bool)
     if text is not None:
-        text_band = (band + max(1, round(mm_to_px(settings.profile_text_band_mm[0], dpi))),
-                     band + max(2, round(mm_to_px(settings.profile_text_band_mm[1], dpi))))
+        text_band = beside_line_band(settings, dpi)
         t_crop = text[y0:y1, x0:x1]
         in_h_text = through_text(t_crop, rows, cols, zone, text_band, settings.profile_max_text)
         in_v_text = through_text(np.ascontiguousarray(t_crop.T), cols, rows, zone, text_band,

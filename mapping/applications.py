@@ -214,8 +214,9 @@ def read_applications(
         labels = [c for c in grid.across(r, label_cols) if is_label(c)]
         # an outer label cell holding the labels of rows of their own (a missed
         # row line) gives each row its own; one text over rows stays whole
-        labels = [p for p in (grid.in_row(c, r) if grid.spread_over_rows(c) and c is not labels[-1] else c
-                              for c in labels) if p is not None and is_label(p)]
+        outer = labels[:-1]
+        parts = [grid.in_row(c, r) if grid.spread_over_rows(c) else c for c in outer]
+        labels = [p for p in parts if p is not None and is_label(p)] + labels[-1:]
         if labels and labels[-1].row_span > 1 and labels[-1].col + labels[-1].col_span == first_value:
             leaf = grid.in_row(labels[-1], r)  # the innermost label over rows of their own
             labels = labels[:-1] + ([leaf] if leaf is not None and is_label(leaf) else [])

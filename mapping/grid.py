@@ -91,9 +91,7 @@ class Grid:
         bands = [self.row_band(r) for r in range(cell.row, cell.row + cell.row_span)]
         if None in bands:
             return False
-        middles = [0.5 * (line.bbox[1] + line.bbox[3]) for line in cell.lines]
-        rows = {i for y in middles for i, (a, b) in enumerate(bands) if a <= y < b}
-        return len(rows) >= 2
+        return len({r for r in _band_of_lines(cell.lines, bands, axis=1) if r is not None}) >= 2
 
     def in_slot(self, cell: ReadCell, r: int, c: int) -> Optional[ReadCell]:
         """What of ``cell`` belongs to grid slot (r, c).
@@ -119,13 +117,10 @@ class Grid:
         if None in row_bands or None in col_bands:
             return cell if r == cell.row else None
         by_slot: dict[tuple[int, int], list[ReadLine]] = {}
-        for line in cell.lines:
-            y = 0.5 * (line.bbox[1] + line.bbox[3])
-            x = 0.5 * (line.bbox[0] + line.bbox[2])
-            rr = next((rr for rr, (a, b) in zip(rows, row_bands) if a <= y < b), None)
-            cc = next((cc for cc, (a, b) in zip(cols, col_bands) if a <= x < b), None)
-            if rr is not None and cc is not None:
-                by_slot.setdefault((rr, cc), []).append(line)
+        for line, ri, ci in zip(cell.lines, _band_of_lines(cell.lines, row_bands, axis=1),
+                                _band_of_lines(cell.lines, col_bands, axis=0)):
+            if ri is not None and ci is not None:
+                by_slot.setdefault((rows[ri], cols[ci]), []).append(line)
         if len(by_slot) < 2:
             # one text: it belongs to the row it is printed in (the first row
             # when the lines' places are not known)
@@ -179,6 +174,16 @@ def is_label(cell: ReadCell) -> bool:
 
 def blank(cell: ReadCell) -> bool:
     return not re.sub(r"\s+", "", cell.text or "")
+
+
+def _band_of_lines(lines: Sequence[ReadLine], bands: Sequence[tuple[int, int]], axis: int) -> list[Optional[int]]:
+    """Index of the band (y0, y1 for axis 1, x0, x1 for axis 0) that holds each
+    line's middle; None for a line in none of them."""
+    out: list[Optional[int]] = []
+    for line in lines:
+        mid = 0.5 * (line.bbox[axis] + line.bbox[axis + 2])
+        out.append(next((i for i, (a, b) in enumerate(bands) if a <= mid < b), None))
+    return out
 
 
 def from_lines(row: int, col: int, row_span: int, col_span: int, bbox: tuple[int, int, int, int],
