@@ -216,7 +216,7 @@ class Pipeline:
         t = time.perf_counter()
         owners: list[tuple[Box, Box]] = []  # (cell box, line box) of each crop
         crops: list[np.ndarray | None] = []
-        rows: list[tuple[int, int] | None] = []  # strip key of each crop (ocr.recognize_rows)
+        rows: list[tuple[int, ...] | None] = []  # strip key of each crop (ocr.recognize_rows)
         margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
         tall = self.settings.pipeline.detect_lines_taller_than_mm * page.dpi / MM_PER_INCH
         detect: list[tuple[Box, Box]] = []  # (cell box, text box) read by detection
@@ -236,7 +236,10 @@ class Pipeline:
                     crop = _crop(page.image, _grow(box, margin, cell.bbox))
                     crops.append(ocr.trim_to_ink(crop, self.settings.ocr))
         lines: dict[Box, list[ReadLine]] = defaultdict(list)
-        for (owner, box), result in zip(owners, ocr.recognize_rows(self.engine.recognizer, crops, rows)):
+        # Keys of a cell's own lines are (table, row, col); of a row, (table, row).
+        keep = [key is not None and len(key) == 3 for key in rows]
+        results = ocr.recognize_rows(self.engine.recognizer, crops, rows, keep_reading=keep)
+        for (owner, box), result in zip(owners, results):
             lines[owner].append(ReadLine(box, result.text, float(result.confidence)))
         pad = round(self.settings.pipeline.detect_pad_mm * page.dpi / MM_PER_INCH)
         for owner, box in detect:
@@ -287,14 +290,17 @@ def _has_title(lines: Sequence[ocr.TextLine]) -> bool:
     return mapping.has_title([line.text for line in lines])
 
 
-def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple[int, int] | None:
-    """Strip key of a cell's crop: its table and row; None keeps it off strips.
+def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple[int, ...] | None:
+    """Strip key of a cell's crops (ocr.recognize_rows); None keeps them off strips.
 
-    Only single-line cells go on strips (the lines of a multi-line cell are
-    joined in order afterwards), and, with ``strip_skip_first_column``, not the
-    row labels of the first column.
+    A single-line cell shares its row's strip, (table, row), except the row
+    labels of the first column with ``strip_skip_first_column``. The lines of
+    a multi-line cell share a strip of their own, (table, row, col), with
+    ``strip_cell_lines``: their texts are joined in order afterwards.
     """
-    if len(cell.text_lines) != 1 or (settings.strip_skip_first_column and cell.col == 0):
+    if len(cell.text_lines) > 1:
+        return (table_index, cell.row, cell.col) if settings.strip_cell_lines else None
+    if settings.strip_skip_first_column and cell.col == 0:
         return None
     return (table_index, cell.row)
 

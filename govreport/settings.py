@@ -56,7 +56,7 @@ class PipelineSettings(BaseModel):
                     "most of the zone's recognition time. False reads every line",
     )
     free_text_chunk_lines: int = Field(
-        4, ge=1, description="lines recognised per step when stopping at the title",
+        2, ge=1, description="lines recognised per step when stopping at the title",
     )
     detect_lines_taller_than_mm: float = Field(
         9.0, gt=0,

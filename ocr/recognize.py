@@ -122,20 +122,16 @@ class Recognizer:
                 results[i] = rec
         return results
 
-    def forward(self, images: Sequence[np.ndarray], pad_ratios: Sequence[float] | None = None
-                ) -> Iterator[tuple[list[int], np.ndarray, int]]:
+    def forward(self, images: Sequence[np.ndarray]) -> Iterator[tuple[list[int], np.ndarray, int]]:
         """Run the model on BGR line images, batched as :meth:`recognize` does.
 
         Yields ``(ids, probs, width)`` per batch: the indices into ``images``
         of the batch, the (len(ids), T, C) softmax output and the input width W
-        in px. Empty images are skipped. Every image of a batch is padded on
-        the right to the batch width W (at least ``rec_image_width`` at
+        in px. Empty images are skipped. Images are sorted by width/height and
+        batched ``rec_batch_size`` at a time; each is padded on the right to
+        its batch's widest (at least ``rec_image_width`` at
         ``rec_image_height``); each of the T time steps covers W / T input
         columns.
-
-        pad_ratios : optional width/height each image is padded to at least;
-            images are then batched only with images of the same pad ratio,
-            so each is read exactly as in a batch of that width.
         """
         valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
         if not valid:
@@ -143,39 +139,12 @@ class Recognizer:
         s = self.settings
         floor = s.rec_image_width / s.rec_image_height
         ratios = np.array([images[i].shape[1] / images[i].shape[0] for i in valid])
-        if pad_ratios is None:
-            order = [valid[j] for j in np.argsort(ratios, kind="stable")]
-            batches = [order[k : k + s.rec_batch_size] for k in range(0, len(order), s.rec_batch_size)]
-        else:
-            pads = np.maximum(np.array([pad_ratios[i] for i in valid], np.float64), ratios)
-            order = np.lexsort((ratios, pads))
-            batches, start = [], 0
-            for k in range(1, len(order) + 1):
-                if k == len(order) or pads[order[k]] != pads[order[start]] or k - start == s.rec_batch_size:
-                    batches.append([valid[j] for j in order[start:k]])
-                    start = k
-        for batch_ids in batches:
+        order = [valid[j] for j in np.argsort(ratios, kind="stable")]
+        for k in range(0, len(order), s.rec_batch_size):
+            batch_ids = order[k : k + s.rec_batch_size]
             max_ratio = max(floor, *(images[i].shape[1] / images[i].shape[0] for i in batch_ids))
-            if pad_ratios is not None:
-                max_ratio = max(max_ratio, *(pad_ratios[i] for i in batch_ids))
             batch = np.stack([self._resize_norm(images[i], max_ratio) for i in batch_ids])
             yield batch_ids, self.model(batch), batch.shape[3]
-
-    def batch_ratios(self, images: Sequence[np.ndarray]) -> list[float]:
-        """The padded width/height each image gets in :meth:`recognize` of all
-        ``images`` (0 for empty ones): the widest of its batch, at least
-        ``rec_image_width / rec_image_height``."""
-        s = self.settings
-        out = [0.0] * len(images)
-        valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
-        ratios = {i: images[i].shape[1] / images[i].shape[0] for i in valid}
-        order = sorted(valid, key=lambda i: ratios[i])  # stable, as in forward
-        for k in range(0, len(order), s.rec_batch_size):
-            ids = order[k : k + s.rec_batch_size]
-            r = max(s.rec_image_width / s.rec_image_height, *(ratios[i] for i in ids))
-            for i in ids:
-                out[i] = r
-        return out
 
     __call__ = recognize
 

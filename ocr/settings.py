@@ -97,6 +97,14 @@ class OcrSettings(BaseModel):
         description="Keep the crops of a table's first column (row labels: 一、, 其他, "
         "总计) off strips; they would mostly be read again alone (strip_accept_chars).",
     )
+    strip_cell_lines: bool = Field(
+        True,
+        description="Also put the short lines of one multi-line cell (vertical header "
+        "text set a character a line, a label wrapped in a narrow column) on a strip of "
+        "their own, top to bottom, and keep that reading whatever its characters: the "
+        "cell's text is their join anyway. Read alone, a one-character crop is padded "
+        "to rec_image_width, four times its width.",
+    )
     strip_accept_chars: str | None = Field(
         "0123456789０１２３４５６７８９OoＯ〇.,．，-－—–−/／%％+＋万元无",
         description="A strip member whose text holds any other character (a label "

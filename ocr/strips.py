@@ -13,11 +13,15 @@ crop whose x-interval, widened by half the gap on each side, holds its centre;
 greedy CTC decoding (argmax, collapse repeats, drop blanks) then runs per crop,
 so a "0" ending one crop and a "0" starting the next stay two characters.
 
+The short lines of one multi-line cell (vertical header text set one
+character a line, 结/果/维/持; a label wrapped in a narrow column) share a strip
+the same way, top to bottom: read alone, each one-character crop would be
+padded to ``rec_image_width``, four times its width.
+
 Only short crops go on strips (``strip_max_aspect``); wide crops (labels,
 sentences), crops much lower than the others (a lone "-" or "—", which the
 height normalisation would blow up into a black bar) and whatever the caller
-marks as not strip-able (multi-line cells) are read one by one as before, in
-the same model batches.
+keeps off strips are read one by one, in the same model batches.
 
     recs = recognize_rows(engine.recognizer, crops, rows)   # one Recognition per crop
 """
@@ -160,23 +164,29 @@ def split_strip(decoder, probs: np.ndarray, width: float, strip: Strip) -> list[
 
 
 def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
-                   rows: Sequence[Hashable | None], settings: OcrSettings | None = None
-                   ) -> list[Recognition]:
+                   rows: Sequence[Hashable | None], settings: OcrSettings | None = None,
+                   *, keep_reading: Sequence[bool] | None = None) -> list[Recognition]:
     """Recognise ``crops`` (one text line each), short ones of a row together.
 
     Parameters
     ----------
     recognizer : the :class:`~ocr.recognize.Recognizer` (``engine.recognizer``).
     crops : trimmed line crops (:func:`ocr.trim_to_ink`), None for no ink.
-    rows : one key per crop: crops with the same key (a table row) may share
-        a strip, pasted in input order (give them left to right); None keeps a crop off strips (e.g. a line of
-        a multi-line cell).
+    rows : one key per crop: crops with the same key (a table row, or the
+        lines of one cell) may share a strip, pasted in input order (give them
+        left to right, or top to bottom); None keeps a crop off strips.
     settings : defaults to the recogniser's; uses the ``strip_*`` fields.
         With ``strips`` off this is ``recognizer.recognize(crops)``.
+    keep_reading : optional, one flag per crop; a flagged crop keeps its strip
+        reading whatever characters it holds (the lines of one cell read
+        side by side: their texts are joined anyway, so the strip reads them
+        in their own context).
 
     Returns one :class:`Recognition` per crop, in input order, like
-    ``Recognizer.recognize``. A strip member that got no character, or one
-    with a character outside ``strip_accept_chars`` (a label: brackets and
+    ``Recognizer.recognize``. Crops are batched by width alone (singles and
+    strips together), so each is padded only to its batch's widest. A strip
+    member that got no character, or one not flagged in ``keep_reading`` with
+    a character outside ``strip_accept_chars`` (a label: brackets and
     Chinese read differently next to other crops), is read again alone and
     gets that reading; with ``strip_accept_chars`` None it keeps the strip
     reading (no character: ``Recognition('', 0.0)``).
@@ -184,6 +194,8 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
     s = settings or recognizer.settings
     if len(rows) != len(crops):
         raise ValueError(f"{len(crops)} crops but {len(rows)} row keys")
+    if keep_reading is not None and len(keep_reading) != len(crops):
+        raise ValueError(f"{len(crops)} crops but {len(keep_reading)} keep_reading flags")
     if not s.strips:
         return recognizer.recognize(crops)
     images = [np.zeros((0, 0, 3), np.uint8) if c is None else to_bgr(c) for c in crops]
@@ -199,12 +211,7 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
     singles = [i for i, im in enumerate(images) if im.size and i not in on_strip]
     strips = build_strips(images, groups, s)
     lines = [images[i] for i in singles] + [st.image for st in strips]
-    # Crops read alone are padded as wide as their batch would be if every
-    # crop were read alone (Recognizer.recognize), so they read exactly as
-    # they do without strips: long labels' readings depend on the padding.
-    virtual = recognizer.batch_ratios(images)
-    pads = [virtual[i] for i in singles] + [0.0] * len(strips)
-    for ids, probs, width in recognizer.forward(lines, pads):
+    for ids, probs, width in recognizer.forward(lines):
         single_pos = [j for j, line in enumerate(ids) if line < len(singles)]
         if single_pos:
             for j, rec in zip(single_pos, recognizer.decode(probs[single_pos])):
@@ -216,8 +223,10 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
                     results[i] = rec
     if s.strip_accept_chars is not None:
         accept = set(s.strip_accept_chars) | {" "}
-        again = [i for i in sorted(on_strip) if not results[i].text or not set(results[i].text) <= accept]
-        for ids, probs, _ in recognizer.forward([images[i] for i in again], [virtual[i] for i in again]):
+        kept = set(np.flatnonzero(keep_reading).tolist()) if keep_reading is not None else set()
+        again = [i for i in sorted(on_strip) if not results[i].text
+                 or (i not in kept and not set(results[i].text) <= accept)]
+        for ids, probs, _ in recognizer.forward([images[i] for i in again]):
             for j, rec in zip(ids, recognizer.decode(probs)):
                 results[again[j]] = rec
     return results

@@ -127,3 +127,29 @@ def test_switch_off_is_crop_by_crop(engine):
     assert ocr.recognize_rows(engine.recognizer, crops[:20], rows[:20], off) == engine.recognize(crops[:20])
     with pytest.raises(ValueError):
         ocr.recognize_rows(engine.recognizer, crops[:3], rows[:2])
+
+
+def test_lines_of_one_cell_read_as_one_strip(engine):
+    """Section 四's header is set one character a line (结/果/维/持): those lines
+    share a strip per cell and the cell texts read as they do line by line."""
+    settings = Settings()
+    assert settings.ocr.strip_cell_lines
+    (crops, rows), = _page_crops(settings, "s01_jishishan_2021", {3})
+    keep = [key is not None and len(key) == 3 for key in rows]
+    cell_lines = [i for i, k in enumerate(keep) if k and crops[i] is not None]
+    single = engine.recognize(crops)
+    strip = ocr.recognize_rows(engine.recognizer, crops, rows, keep_reading=keep)
+    images = [ocr.to_bgr(c) if c is not None else np.zeros((0, 0, 3), np.uint8) for c in crops]
+    on_strip = strip_candidates(images, rows, settings.ocr)
+    assert len(cell_lines) > 40 and on_strip[cell_lines].mean() > 0.8
+    cells: dict = {}
+    for i in cell_lines:
+        alone, joined = cells.setdefault(rows[i], ([], []))
+        alone.append(single[i].text)
+        joined.append(strip[i].text)
+    texts = {key: (_fold("".join(a)), _fold("".join(j))) for key, (a, j) in cells.items()}
+    assert any(j == "结果维持" for _, j in texts.values())
+    same = [a == j for a, j in texts.values()]
+    assert all(same), [t for t, ok in zip(texts.values(), same) if not ok]
+    with pytest.raises(ValueError):
+        ocr.recognize_rows(engine.recognizer, crops[:3], rows[:3], keep_reading=keep[:2])
