@@ -156,12 +156,15 @@ class InkMasks:
     dark : (H, W) uint8 — grey levels below the local paper level, clipped at
         ``faint_dark_cap``: the evidence a faded line leaves, summed along a
         grid segment by :mod:`layout.presence`.
+    gray : (H, W) uint8 — the smoothed grey page the masks come from (0
+        black … 255 white): where a shaded cell ends (:mod:`layout.faint_edges`).
     """
 
     ink: np.ndarray = field(repr=False)
     faint_h: np.ndarray = field(repr=False)
     faint_v: np.ndarray = field(repr=False)
     dark: np.ndarray = field(repr=False)
+    gray: np.ndarray = field(repr=False)
 
 
 def ink_masks(image: np.ndarray, dpi: float, settings: BinarizeSettings) -> InkMasks:
@@ -180,7 +183,7 @@ def ink_masks(image: np.ndarray, dpi: float, settings: BinarizeSettings) -> InkM
     mask = _threshold(gray, dpi, settings)
     if settings.ruling_offset <= 0:
         zero = np.zeros_like(mask)
-        return InkMasks(mask, zero, zero, zero)
+        return InkMasks(mask, zero, zero, zero, gray)
     below_paper = paper_level(gray, mask, dpi, settings.block_mm)
     below_paper -= gray  # grey levels below the paper, float32
     pixel = cv2.compare(below_paper, float(settings.ruling_offset), cv2.CMP_GT)
@@ -193,4 +196,4 @@ def ink_masks(image: np.ndarray, dpi: float, settings: BinarizeSettings) -> InkM
     for vertical in (False, True):
         along = directional_faint(dark, dpi, settings.line_evidence_mm, settings.line_offset, vertical)
         faint.append(cv2.bitwise_and(cv2.max(pixel, along), not_ink))
-    return InkMasks(mask, faint[0], faint[1], dark.astype(np.uint8))
+    return InkMasks(mask, faint[0], faint[1], dark.astype(np.uint8), gray)

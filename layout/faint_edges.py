@@ -10,6 +10,11 @@ left out of the sum). Such positions are proposed as candidate edges; the grid's
 (:func:`layout.presence.segment_presence`) then decides slot by slot which
 of their segments are drawn, and a candidate with none is dropped, as any
 edge is.
+
+A shaded cell (a Word table style's grey header rows) ends on a border that
+may have faded into the shading: there the evidence is the step in grey
+from the shading to the paper, the same in every column of the table
+(:func:`shading_edges`).
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ import numpy as np
 
 from .settings import GridSettings, mm_to_px
 
-__all__ = ["profile_peaks", "off_ink_darkness", "faint_edges"]
+__all__ = ["profile_peaks", "off_ink_darkness", "faint_edges", "shading_edges"]
 
 
 def profile_peaks(profile: np.ndarray, min_value: float, spacing: int) -> np.ndarray:
@@ -114,3 +119,67 @@ def faint_edges(darkness: np.ndarray, edges: np.ndarray, dpi: float, settings: G
         return found
     keep = np.r_[True, np.diff(found) >= min_gap]  # one candidate per line
     return found[keep]
+
+
+def shading_edges(gray: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: np.ndarray, dpi: float,
+                  settings: GridSettings) -> np.ndarray:
+    """Candidate row edges where a shaded band of the table ends.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 ndarray
+        Smoothed grey page (0 black … 255 white), px at `dpi`.
+    text : (H, W) uint8 ndarray
+        Ink (nonzero) left out of the grey means: the text and the line
+        pieces, widened by their blur (a line in a flank is no shading).
+    rows, cols : (R + 1,), (C + 1,) int ndarrays
+        The table's edges so far, px in `gray`, sorted.
+    dpi : float
+    settings : GridSettings
+        Uses ``shading_min_step`` (grey levels), ``shading_min_share``,
+        ``shading_flank_mm``, ``min_cell_mm`` and ``snap_mm``.
+
+    Returns
+    -------
+    (k,) int64 ndarray
+        Rows (px in `gray`) where, in at least ``shading_min_share`` of the
+        columns, the mean grey off the text over ``shading_flank_mm`` above and
+        below differs by ``shading_min_step`` or more (a step, not a thin line:
+        the flanks leave the line itself out), at least ``min_cell_mm`` from
+        every edge, sorted. Uneven light changes the grey over centimetres, a
+        shaded cell's edge within the line's width.
+    """
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
+    near = max(1, round(mm_to_px(settings.shading_flank_mm[0], dpi)))
+    far = max(near + 1, round(mm_to_px(settings.shading_flank_mm[1], dpi)))
+    if r1 - r0 <= 2 * far or c1 <= c0 or len(cols) < 2:
+        return np.zeros(0, np.int64)
+    crop = (slice(r0, r1), slice(c0, c1))
+    clear = (text[crop] == 0).astype(np.float32)
+    grey = gray[crop].astype(np.float32) * clear
+    # per column: grey and paper counts summed over each row of the column
+    bounds = np.asarray(cols, np.int64) - c0
+    x_sum = np.zeros((grey.shape[0], grey.shape[1] + 1), np.float32)
+    x_cnt = np.zeros_like(x_sum)
+    np.cumsum(grey, axis=1, out=x_sum[:, 1:])
+    np.cumsum(clear, axis=1, out=x_cnt[:, 1:])
+    col_sum = x_sum[:, bounds[1:]] - x_sum[:, bounds[:-1]]  # (h, C)
+    col_cnt = x_cnt[:, bounds[1:]] - x_cnt[:, bounds[:-1]]
+    y_sum = np.vstack([np.zeros((1, col_sum.shape[1]), np.float64), np.cumsum(col_sum, axis=0, dtype=np.float64)])
+    y_cnt = np.vstack([np.zeros((1, col_cnt.shape[1]), np.float64), np.cumsum(col_cnt, axis=0, dtype=np.float64)])
+    y = np.arange(far, grey.shape[0] - far)
+
+    def mean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        count = y_cnt[b] - y_cnt[a]
+        return np.where(count > 0, (y_sum[b] - y_sum[a]) / np.maximum(count, 1), np.nan)
+
+    above = mean(y - far, y - near + 1)
+    below = mean(y + near, y + far + 1)
+    step = np.abs(above - below)  # (len(y), C); nan where a flank is all text
+    share = np.nansum(step >= settings.shading_min_step, axis=1) / step.shape[1]
+    strength = np.where(share >= settings.shading_min_share, np.nan_to_num(step).mean(axis=1), 0.0)
+    spacing = max(1, round(mm_to_px(settings.snap_mm, dpi)))
+    found = profile_peaks(strength, settings.shading_min_step * settings.shading_min_share, spacing) + far + r0
+    min_gap = mm_to_px(settings.min_cell_mm, dpi)
+    distance = np.abs(found[:, None] - np.asarray(rows)[None, :]).min(axis=1)
+    return found[distance >= min_gap]

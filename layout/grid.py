@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .faint_edges import faint_edges, off_ink_darkness
+from .faint_edges import faint_edges, off_ink_darkness, shading_edges
 from .lines import Lines, paint_segments
 from .merge import complete_segments
 from .presence import beside_line_band, segment_presence, through_text
@@ -214,7 +214,8 @@ def grid_edges(horizontal: np.ndarray, vertical: np.ndarray, h_near: np.ndarray,
 
 def _with_faint_edges(lines: Lines, rows: np.ndarray, cols: np.ndarray, dpi: float,
                       settings: GridSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and columns plus the faint lines found across the table (:mod:`layout.faint_edges`)."""
+    """Rows and columns plus the faint lines found across the table and the
+    rows where a shaded band ends (:mod:`layout.faint_edges`)."""
     r0, r1, c0, c1 = int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])
     crop = (slice(r0, r1), slice(c0, c1))
     text = lines.text[crop]
@@ -222,7 +223,26 @@ def _with_faint_edges(lines: Lines, rows: np.ndarray, cols: np.ndarray, dpi: flo
     across = off_ink_darkness(lines.dark_h[crop], cv2.max(text, lines.h_long[crop]), axis=1)
     extra_c = faint_edges(down, cols - c0, dpi, settings) + c0
     extra_r = faint_edges(across, rows - r0, dpi, settings) + r0
+    if settings.shading_edges and lines.gray is not None:
+        shaded = _shading_rows(lines, crop, rows - r0, cols - c0, dpi, settings) + r0
+        min_gap = mm_to_px(settings.min_cell_mm, dpi)
+        if extra_r.size:  # one candidate per row: a faint line found already stays
+            shaded = shaded[np.abs(shaded[:, None] - extra_r[None, :]).min(axis=1) >= min_gap]
+        extra_r = np.r_[extra_r, shaded]
     return np.sort(np.r_[rows, extra_r]), np.sort(np.r_[cols, extra_c])
+
+
+def _shading_rows(lines: Lines, crop: tuple[slice, slice], rows: np.ndarray, cols: np.ndarray, dpi: float,
+                  settings: GridSettings) -> np.ndarray:
+    """Rows of the table in `crop` where a shaded band ends (:func:`shading_edges`), px in the crop.
+
+    Text and every line-like piece are left out of the grey, widened by
+    their blur: a line in a flank is no shading.
+    """
+    ink = cv2.max(cv2.max(lines.text[crop], lines.h_pieces[crop]), cv2.max(lines.v_pieces[crop], lines.h_long[crop]))
+    blur = 2 * max(1, round(mm_to_px(settings.shading_flank_mm[0], dpi) / 2)) + 1
+    ink = cv2.dilate(ink, np.ones((blur, blur), np.uint8))
+    return shading_edges(lines.gray[crop], ink, rows, cols, dpi, settings)
 
 
 def row_borders(v_pieces: np.ndarray, text: np.ndarray, rows: np.ndarray, cols: np.ndarray, dpi: float,

@@ -47,6 +47,9 @@ class Lines:
         (:mod:`layout.presence`).
     text : (H, W) uint8 ndarray
         The ink that is not on a line (255): text, for the same test.
+    gray : (H, W) uint8 ndarray or None
+        The smoothed grey page (:class:`layout.binarize.InkMasks`): where a
+        shaded cell ends, for the grid's candidate edges.
     """
 
     horizontal: np.ndarray
@@ -60,6 +63,7 @@ class Lines:
     dark_h: np.ndarray = field(repr=False)
     dark_v: np.ndarray = field(repr=False)
     text: np.ndarray = field(repr=False)
+    gray: np.ndarray | None = field(default=None, repr=False)
 
 
 def _kernel(length: int, vertical: bool) -> np.ndarray:
@@ -461,4 +465,5 @@ def detect_lines(ink: InkMasks, dpi: float, settings: LineSettings) -> Lines:
         dark_h=_off_text(ink, h_long, halo),
         dark_v=_off_text(ink, v_long, halo),
         text=cv2.bitwise_and(ink.ink, cv2.bitwise_not(cv2.max(h_long, v_long))),
+        gray=ink.gray,
     )

@@ -459,6 +459,23 @@ class GridSettings(_Frozen):
                     "(off the text) stands this many grey levels above the paper beside it "
                     "(profile_flank_mm). Faded lines that chain into no segment: 3–6; "
                     "positions in text columns of clean scans: below 2.")
+    shading_edges: bool = Field(
+        True, description="Propose row edges where a shaded band of the table ends "
+                          "(layout.faint_edges.shading_edges); the segment test keeps those drawn.")
+    shading_min_step: float = Field(
+        15.0, gt=0,
+        description="A shaded band ends where the mean grey off the text above and below "
+                    "(shading_flank_mm) differs by this many grey levels or more. Word's grey "
+                    "header shading: 25–40 below the paper; rows of text against blank rows "
+                    "of a clean scan: below 8.")
+    shading_min_share: float = Field(
+        0.6, gt=0, le=1,
+        description="... in at least this share of the table's columns (a shaded header row "
+                    "spans the table).")
+    shading_flank_mm: tuple[float, float] = Field(
+        (0.6, 2.5),
+        description="The grey above and below a candidate row is measured this far from it "
+                    "(nearest, farthest): past the line itself, within a row.")
     min_cell_mm: float = Field(
         2.5, gt=0, description="Adjacent grid edges closer than this are merged.")
     min_table_width_mm: float = Field(20.0, gt=0, description="Narrower line groups are not tables.")
