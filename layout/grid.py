@@ -212,6 +212,25 @@ def grid_edges(horizontal: np.ndarray, vertical: np.ndarray, h_near: np.ndarray,
     return _drop_close(rows, min_cell), _drop_close(cols, min_cell)
 
 
+def _columns_between(vertical: np.ndarray, rows: np.ndarray, cols: np.ndarray, h_near: np.ndarray, dpi: float,
+                     settings: GridSettings) -> np.ndarray:
+    """`cols` plus the column lines that the rows found since anchor.
+
+    A vertical segment is a ruling line when it ends on a crossing line and
+    reaches a second row edge (:func:`_line_edges`); a column line drawn
+    only in the row under a faded border reaches two rows once that border
+    is a row edge (:func:`_with_faint_edges`).
+    """
+    snap, reach = mm_to_px(settings.snap_mm, dpi), mm_to_px(settings.band_mm, dpi)
+    more = _line_edges(vertical, rows, h_near, snap, reach, mm_to_px(settings.anchored_length_mm, dpi),
+                       vertical=True)
+    if more.size == 0:
+        return cols
+    apart = np.abs(more[:, None] - cols[None, :]).min(axis=1) >= mm_to_px(settings.min_cell_mm, dpi)
+    more = more[apart & (more > cols[0]) & (more < cols[-1])]
+    return _drop_close(np.sort(np.r_[cols, np.round(more).astype(cols.dtype)]), mm_to_px(settings.min_cell_mm, dpi))
+
+
 def _with_faint_edges(lines: Lines, rows: np.ndarray, cols: np.ndarray, dpi: float,
                       settings: GridSettings) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns plus the faint lines found across the table and the
@@ -334,7 +353,10 @@ def find_grids(lines: Lines, dpi: float, settings: GridSettings) -> list[GridSpe
         if len(rows) < 2 or len(cols) < 2:
             continue
         if settings.faint_edges:
+            found_rows = len(rows)
             rows, cols = _with_faint_edges(lines, rows, cols, dpi, settings)
+            if len(rows) > found_rows:  # segments that reach two rows now are column lines
+                cols = _columns_between(vs, rows, cols, h_near, dpi, settings)
         cols = np.sort(np.r_[cols, row_borders(lines.v_pieces, lines.text, rows, cols, dpi, settings)])
         n_rows, n_cols = len(rows) - 1, len(cols) - 1
         if n_rows < settings.min_rows or n_cols < settings.min_cols or n_rows * n_cols < settings.min_cells:
