@@ -51,7 +51,9 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
     :class:`layout.lines.Lines`, page px) in that band is cleared: what is
     left of a broken line there is not text, and left in it would join two
     cells' texts into one. Line-like pieces longer than ``remnant_length_mm``
-    are cleared wherever they lie. Components smaller than ``speck_mm2`` are
+    are cleared wherever they lie, and so are the shorter ones on the same
+    line (within the band), in any row: a column line the grid lost, of
+    which a stub is left between two numbers, reads as "1" (``3 1 0``). Components smaller than ``speck_mm2`` are
     dropped.
 
     Returns
@@ -75,11 +77,15 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
         near_row, near_col = near_positions(r, ink.shape[0], clear), near_positions(c, ink.shape[1], clear)
         ink[(h_pieces & near_row[:, None]) | (v_pieces & near_col[None, :])] = 0
         long_px = max(1, round(mm_to_px(settings.remnant_length_mm, dpi)))
-        for pieces, shape in ((h_pieces, (long_px, 1)), (v_pieces, (1, long_px))):
+        for pieces, shape, across in ((h_pieces, (long_px, 1), 1), (v_pieces, (1, long_px), 0)):
             # an opening keeps the runs at least that long (cheaper than components)
             runs = cv2.morphologyEx(pieces.astype(np.uint8), cv2.MORPH_OPEN,
                                     cv2.getStructuringElement(cv2.MORPH_RECT, shape))
             ink[runs > 0] = 0
+            # the shorter pieces on the same line are what else is left of it
+            on_line = np.flatnonzero(runs.any(axis=across))
+            band = near_positions(on_line, pieces.shape[1 - across], clear)
+            ink[pieces & (band[None, :] if across == 0 else band[:, None])] = 0
     clear_missed_line_remains(ink, r, c, spec.v_present, clear,
                               max(1, round(mm_to_px(settings.min_text_line_mm, dpi))))
     speck = mm_to_px(1.0, dpi) ** 2 * settings.speck_mm2

@@ -97,3 +97,28 @@ def test_a_long_line_remnant_off_the_grid_is_not_text():
     assert ink[round(21 * mm), round(25.5 * mm)] and ink[round(31 * mm), round(22 * mm)]
     kept, _ = text_ink(mask, spec, dpi, SETTINGS.grid)  # without the pieces: all of it is text
     assert kept[:, x:x + 2].any()
+
+
+def test_a_stub_of_a_lost_column_line_between_two_numbers_is_not_text():
+    """A column line the grid lost leaves a long piece in the header and a
+    stub between two numbers of the value row ("3 ¦ 0" read "310"): the stub,
+    on the same line, is cleared; a "1" of a number beside it stays."""
+    dpi = 200.0
+    mm = mm_to_px(1.0, dpi)
+    rows, cols = np.array([0, round(30 * mm), round(37 * mm)]), np.array([0, round(40 * mm)])
+    spec = GridSpec(rows, cols, np.ones((3, 1), bool), np.ones((2, 2), bool))
+    mask = np.zeros((rows[-1] + 1, cols[-1] + 1), np.uint8)
+    v_pieces = np.zeros_like(mask)
+    x = round(20 * mm)
+    mask[round(2 * mm):round(14 * mm), x:x + 2] = 255  # the lost line in the header, 12 mm
+    v_pieces[round(2 * mm):round(14 * mm), x:x + 2] = 255
+    stub = (slice(round(31.5 * mm), round(34 * mm)), slice(x, x + 2))  # 2.5 mm, in the value row
+    mask[stub] = 255
+    v_pieces[stub] = 255
+    one = (slice(round(31 * mm), round(34 * mm)), slice(round(26 * mm), round(26.5 * mm)))  # a "1"
+    mask[one] = 255
+    v_pieces[one] = 255
+    mask[round(31 * mm):round(34 * mm), round(9 * mm):round(11 * mm)] = 255  # a "3" left of the stub
+    ink, _ = text_ink(mask, spec, dpi, SETTINGS.grid, (np.zeros_like(mask), v_pieces))
+    assert not ink[stub].any()
+    assert ink[one].any() and ink[round(32 * mm), round(10 * mm)]
