@@ -85,7 +85,10 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
             # the shorter pieces on the same line are what else is left of it
             on_line = np.flatnonzero(runs.any(axis=across))
             band = near_positions(on_line, pieces.shape[1 - across], clear)
-            ink[pieces & (band[None, :] if across == 0 else band[:, None])] = 0
+            band = band[None, :] if across == 0 else band[:, None]
+            # with the blurred fringe of the stroke, across the line
+            fringe = cv2.dilate((pieces & band).astype(np.uint8), np.ones((1, 3) if across == 0 else (3, 1), np.uint8))
+            ink[(fringe > 0) & band] = 0
     clear_missed_line_remains(ink, r, c, spec.v_present, clear,
                               max(1, round(mm_to_px(settings.min_text_line_mm, dpi))))
     speck = mm_to_px(1.0, dpi) ** 2 * settings.speck_mm2
