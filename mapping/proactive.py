@@ -56,14 +56,18 @@ def read_proactive(grid: Grid, ti: int, st: ProState, v: Vocab, s: MappingSettin
         if len(texts) == 1 and (TITLE.search(norm) or "第二十条" in norm):
             st.columns = {}
             continue
-        m0 = v.pro_cols.match(first.text)
-        others = [c for c in texts[1:] if c.col > first.col]
-        header_like = others and all(is_label(c) for c in others)
-        if m0.key == HEADER or (header_like and not is_value_text(first.text)
-                                 and v.pro_rows.match(first.text).key is None):
+        # a header read by its slots: the 信息内容 corner merged with the row
+        # below it, or with the column headers beside it (lines not found)
+        own = _slot_parts(grid, first, r)
+        head = own[0][0] if own else first
+        beside = [c for c in texts[1:] if c.col > first.col]
+        m0 = v.pro_cols.match(head.text)
+        header_like = bool(own[1:] or beside) and all(is_label(c) for c in [p for p, _ in own[1:]] + beside)
+        others = own[1:] + _header_parts(grid, r, beside)
+        if m0.key == HEADER or (header_like and not is_value_text(head.text)
+                                 and v.pro_rows.match(head.text).key is None):
             st.columns = {}
-            parts = _header_parts(grid, r, others)
-            for (c, cols), m in zip(parts, v.pro_cols.match_many([c.text for c, _ in parts])):
+            for (c, cols), m in zip(others, v.pro_cols.match_many([c.text for c, _ in others])):
                 k = to_keyed(m, s, "column")
                 if k is None or k.key.startswith("_"):
                     continue

@@ -9,7 +9,9 @@
   everything else is digits, and the fix is reported (review); a lone O/o is
   a 0 read as its look-alike, judged by its OCR confidence alone (not reviewed);
 - dots, colons and ticks at the ends of a count (``5·``, ``.64``) are specks,
-  dropped with review (a count has no decimal point);
+  dropped with review (a count has no decimal point); so is a 一 before or
+  after a count (``0一``, ``一8``: the stub of a lost ruling line beside the
+  number; a count has no minus sign);
 - anything else is *not guessed*: value None, doubtful, with a reason.
 """
 from __future__ import annotations
@@ -37,6 +39,9 @@ _DASHES = "—–−‐‑"  # em/en dash, minus sign, hyphens (NFKC keeps these
 _COUNT_UNITS = ("件", "条", "项", "个", "次", "人次")
 #: Specks OCR reads beside a number (after NFKC): never part of a count.
 _SPECKS = ".·:;,'`_、丶"
+#: What a stub of a horizontal line beside a number reads as: in a count
+#: (never negative, never a word) a remnant, not a minus sign.
+_STUBS = "一"
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
@@ -141,6 +146,9 @@ def parse_value(text: str, kind: ValueKind = "count") -> ParsedValue:
                 s = s[: -len(unit)]
                 break
 
+    if kind == "count" and s != s.strip(_STUBS) and _NUMBER.fullmatch(s.strip(_STUBS) or "x"):
+        reasons.append(f"a line's stub beside the number: {text.strip()!r}")
+        s = s.strip(_STUBS)
     if s and s[0] in _DASHES and len(s) > 1:
         s = "-" + s[1:]
         if kind == "signed":

@@ -112,9 +112,9 @@ def test_a_stub_of_a_lost_column_line_between_two_numbers_is_not_text():
     x = round(20 * mm)
     mask[round(2 * mm):round(14 * mm), x:x + 2] = 255  # the lost line in the header, 12 mm
     v_pieces[round(2 * mm):round(14 * mm), x:x + 2] = 255
-    stub = (slice(round(31.5 * mm), round(34 * mm)), slice(x, x + 2))  # 2.5 mm, in the value row
+    stub = (slice(round(31.5 * mm), round(34 * mm)), slice(x - 1, x + 3))  # 2.5 mm, in the value row
     mask[stub] = 255
-    v_pieces[stub] = 255
+    v_pieces[stub[0], x:x + 2] = 255  # the piece is thinner than the blurred stroke
     one = (slice(round(31 * mm), round(34 * mm)), slice(round(26 * mm), round(26.5 * mm)))  # a "1"
     mask[one] = 255
     v_pieces[one] = 255

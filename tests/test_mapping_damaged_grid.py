@@ -315,3 +315,27 @@ def test_headerless_part_starts_at_its_first_row_when_its_label_is_split_over_ro
     v = map_tables([table]).values
     assert [v[f"applications.carried_over.{c}"].value for c in ("natural_person", "research", "total")] == [3, 1, 4]
     assert [v[f"applications.disclosed.{c}"].value for c in ("natural_person", "legal_services", "total")] == [5, 2, 8]
+
+
+def test_section_2_header_corner_joined_with_the_headers_beside_it():
+    """The (八) header row one cell, 信息内容 and 上一年项目数量 / 本年增/减
+    apart in it (t27 of the stress set: every column line of the row missed)."""
+    grid = [list(r) for r in PRO_2019]
+    fees = next(i for i, row in enumerate(grid) if row[0] == "行政事业性收费")
+    grid[fees] = ["行政事业性收费", "7", "-2", ""]
+    table = join_cols(make_table(grid, 2, label_cols=1), fees - 1, 0, 2)
+    m = map_tables([table])
+    prev, change = m.values["proactive.fees.prev_year_items"], m.values["proactive.fees.change"]
+    assert (prev.value, change.value) == (7, -2)
+    assert not prev.review and not change.review
+
+
+def test_section_2_header_corner_joined_with_the_label_below_it():
+    """信息内容 and 行政许可 in one cell over two rows (the row line under the
+    corner missed): the header row still names the columns of the row below."""
+    grid = [list(r) for r in PRO_2019]
+    header = next(i for i, row in enumerate(grid) if row[0] == "行政许可") - 1
+    m = map_tables([join_rows(make_table(grid, 2, label_cols=1), header, 0)])
+    decisions = m.values["proactive.licensing.decisions"]
+    assert decisions.value == 914 and not decisions.review
+    assert m.values["proactive.licensing.prev_year_items"].value == 914

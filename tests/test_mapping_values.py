@@ -97,3 +97,15 @@ def test_specks_between_digits_or_in_amounts_are_not_guessed():
     assert parse_value("1:0").value is None  # which of 1, 0, 10?
     assert parse_value("..").value is None
     assert parse_value("5·", "amount").value is None  # an amount may have a decimal point
+
+
+@pytest.mark.parametrize("text, value", [("0一", 0), ("一8", 8), ("12一", 12)])
+def test_a_line_stub_beside_a_count_is_dropped_and_flagged(text, value):
+    p = parse_value(text, "count")
+    assert p.value == value and p.doubtful and "stub" in p.reasons[0]
+
+
+def test_a_stub_before_a_signed_change_is_not_taken_for_either():
+    # 本年增/减 may be negative: '一8' may be -8 or a stub beside 8, so no guess
+    p = parse_value("一8", "signed")
+    assert p.value is None and p.doubtful
