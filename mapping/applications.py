@@ -221,7 +221,11 @@ def read_applications(
             leaf = grid.in_row(labels[-1], r)  # the innermost label over rows of their own
             labels = labels[:-1] + ([leaf] if leaf is not None and is_label(leaf) else [])
         page = grid.table.page
-        cells = grid.row_values(r, {gc: k.key for gc, k in columns.items()}, lambda c: c.col < first_value)
+        # a label cell reaching into the value columns (the column line after
+        # the labels missed) gives the numbers apart from its label there
+        cells = grid.row_values(r, {gc: k.key for gc, k in columns.items()},
+                                lambda c: c.col + c.col_span <= first_value)
+        cells = {key: [p for p in ps if p.col >= first_value or not is_label(p)] for key, ps in cells.items()}
         values: dict[str, list[Placed]] = {key: [(c, page) for c in cs] for key, cs in cells.items()}
         if not labels and all(blank(c) for cs in values.values() for c, _ in cs):
             continue

@@ -163,11 +163,16 @@ def parse_value(text: str, kind: ValueKind = "count") -> ParsedValue:
             if s not in _ZERO_LOOKS:
                 reasons.append(f"OCR letter read as digit: {s!r} -> {fixed!r}")
             s = fixed
-    if kind != "amount" and not _NUMBER.fullmatch(s) and _NUMBER.fullmatch(s.strip(_SPECKS) or "x"):
+    if kind != "amount" and not _NUMBER.fullmatch(s):
         # a count has no decimal point: dots, colons and ticks at its ends are
-        # specks or what a broken line left beside it
-        reasons.append(f"specks beside the number: {text.strip()!r}")
-        s = s.strip(_SPECKS)
+        # specks or what a broken line left beside it (with a dash before
+        # them, "-.1", in a count, which has no minus sign either)
+        bare = s.strip(_SPECKS)
+        if kind == "count" and not _NUMBER.fullmatch(bare or "x"):
+            bare = s.lstrip("-").strip(_SPECKS)
+        if _NUMBER.fullmatch(bare or "x"):
+            reasons.append(f"specks beside the number: {text.strip()!r}")
+            s = bare
     if not _NUMBER.fullmatch(s):
         return ParsedValue(None, True, (f"not a number: {text.strip()!r}",))
 

@@ -339,3 +339,23 @@ def test_section_2_header_corner_joined_with_the_label_below_it():
     decisions = m.values["proactive.licensing.decisions"]
     assert decisions.value == 914 and not decisions.review
     assert m.values["proactive.licensing.prev_year_items"].value == 914
+
+
+def test_section_3_row_label_joined_with_the_first_number():
+    """The column line between the labels and 自然人 missed in one row: the
+    label cell runs over the first value column, the number apart in it
+    (t03, t28 of the stress set)."""
+    grid = app_grid("2021", VALUES)
+    r = _row_of(grid, "二、上年结转")
+    table = make_table(grid, 3)
+    label = next(x for x in table.cells if x.row == r and x.col < NATURAL and x.col + x.col_span == NATURAL)
+    value = _slot(table, r, NATURAL)
+    lines = tuple(ReadLine((x.bbox[0] + 5, x.bbox[1] + 8, x.bbox[2] - 5, x.bbox[3] - 8), x.text, x.confidence)
+                  for x in (label, value))
+    joined = ReadCell(r, label.col, 1, label.col_span + 1, (label.bbox[0], label.bbox[1], value.bbox[2], value.bbox[3]),
+                      label.text + value.text, min(label.confidence, value.confidence), lines)
+    table = replace(table, cells=tuple(joined if x is label else x for x in table.cells if x is not value))
+    m = map_tables([table])
+    natural = m.values["applications.carried_over.natural_person"]
+    assert natural.value == 3 and not natural.review
+    assert m.values["applications.carried_over.total"].value == 4

@@ -86,7 +86,7 @@ def test_is_value_text():
     assert not any(is_value_text(t) for t in ["规章", "总计", "信息内容", "其他"])
 
 
-@pytest.mark.parametrize("text, value", [("5·", 5), (".64", 64), ("1.", 1), ("'5", 5), ("０：", 0)])
+@pytest.mark.parametrize("text, value", [("5·", 5), (".64", 64), ("1.", 1), ("'5", 5), ("０：", 0), ("-.1", 1)])
 def test_specks_at_the_ends_of_a_count_are_dropped_and_flagged(text, value):
     p = parse_value(text)
     assert p.value == value and p.doubtful
