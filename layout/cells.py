@@ -16,6 +16,7 @@ import numpy as np
 
 from .alignment import split_by_text
 from .grid import GridSpec
+from .lines import side_ink
 from .merge import merge_slots
 from .settings import GridSettings, mm_to_px
 from .types import Box, Cell, Table
@@ -41,6 +42,21 @@ def near_positions(positions: np.ndarray, size: int, reach: int) -> np.ndarray:
     return np.cumsum(steps[:size]) > 0
 
 
+def _paper_beside(runs: np.ndarray, ink: np.ndarray, dpi: float, settings: GridSettings,
+                  vertical: bool) -> np.ndarray:
+    """The runs (uint8 mask, one direction) with paper along both sides: ink
+    covers at most ``remnant_max_side_ink`` of the bands ``side_offset_mm``
+    beyond them, ``side_width_mm`` wide (px at `dpi`)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    if n <= 1:
+        return np.zeros_like(runs)
+    boxes = np.c_[stats[1:, 0], stats[1:, 1], stats[1:, 0] + stats[1:, 2], stats[1:, 1] + stats[1:, 3]]
+    offset = max(1, round(mm_to_px(settings.remnant_side_mm[0], dpi)))
+    width = max(1, round(mm_to_px(settings.remnant_side_mm[1], dpi)))
+    keep = np.r_[False, side_ink(ink, boxes, offset, width, vertical) <= settings.remnant_max_side_ink]
+    return keep[labels].astype(np.uint8)
+
+
 def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSettings,
              remnants: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, Box]:
     """Text ink of one table: the mask without its grid lines and specks.
@@ -51,8 +67,9 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
     :class:`layout.lines.Lines`, page px) in that band is cleared: what is
     left of a broken line there is not text, and left in it would join two
     cells' texts into one. Line-like pieces longer than ``remnant_length_mm``
-    are cleared wherever they lie, and so are the shorter ones on the same
-    line (within the band), in any row: a column line the grid lost, of
+    are cleared wherever they lie, and, when such a piece has paper along
+    both sides (a line, not strokes of stacked characters), so are the
+    shorter ones on the same line (within the band), in any row: a column line the grid lost, of
     which a stub is left between two numbers, reads as "1" (``3 1 0``). Components smaller than ``speck_mm2`` are
     dropped.
 
@@ -81,9 +98,12 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
             # an opening keeps the runs at least that long (cheaper than components)
             runs = cv2.morphologyEx(pieces.astype(np.uint8), cv2.MORPH_OPEN,
                                     cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+            # the shorter pieces on the same line are what else is left of it,
+            # when the long one is a line: paper on both sides (a chain of
+            # strokes through stacked characters has their other strokes)
+            lines = _paper_beside(runs, ink, dpi, settings, vertical=across == 0)
             ink[runs > 0] = 0
-            # the shorter pieces on the same line are what else is left of it
-            on_line = np.flatnonzero(runs.any(axis=across))
+            on_line = np.flatnonzero(lines.any(axis=across))
             band = near_positions(on_line, pieces.shape[1 - across], clear)
             band = band[None, :] if across == 0 else band[:, None]
             # with the blurred fringe of the stroke, across the line

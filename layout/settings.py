@@ -498,6 +498,15 @@ class GridSettings(_Frozen):
                     "ruling ink wherever it lies, also off every grid edge (a line the grid "
                     "lost): no character is that long, and left in the text ink it joins "
                     "the text lines of a whole column into one.")
+    remnant_side_mm: tuple[float, float] = Field(
+        (0.4, 0.8),
+        description="The bands beside such a long piece (offset from it, width) where paper "
+                    "tells a line from a chain of strokes through stacked characters.")
+    remnant_max_side_ink: float = Field(
+        0.1, gt=0, le=1,
+        description="A long piece with at most this ink fraction in the bands on both sides is "
+                    "a line: the shorter pieces on it elsewhere in the table (its stub between "
+                    "two numbers) are cleared too.")
     min_ink_mm2: float = Field(
         0.3, ge=0, description="A cell holding less text ink than this area is empty.")
     text_line_gap_mm: float = Field(

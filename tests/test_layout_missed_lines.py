@@ -122,3 +122,26 @@ def test_a_stub_of_a_lost_column_line_between_two_numbers_is_not_text():
     ink, _ = text_ink(mask, spec, dpi, SETTINGS.grid, (np.zeros_like(mask), v_pieces))
     assert not ink[stub].any()
     assert ink[one].any() and ink[round(32 * mm), round(10 * mm)]
+
+
+def test_a_digit_under_a_chain_of_strokes_through_stacked_characters_stays():
+    """A header set one character a line can leave a long vertical chain of
+    strokes (ink beside it all along): no line, so a "1" of the value centred
+    under that header column is text, not a stub."""
+    dpi = 200.0
+    mm = mm_to_px(1.0, dpi)
+    rows, cols = np.array([0, round(30 * mm), round(37 * mm)]), np.array([0, round(40 * mm)])
+    spec = GridSpec(rows, cols, np.ones((3, 1), bool), np.ones((2, 2), bool))
+    mask = np.zeros((rows[-1] + 1, cols[-1] + 1), np.uint8)
+    v_pieces = np.zeros_like(mask)
+    x = round(20 * mm)
+    mask[round(2 * mm):round(14 * mm), x:x + 2] = 255  # the chain of strokes, 12 mm
+    v_pieces[round(2 * mm):round(14 * mm), x:x + 2] = 255
+    for k in range(2, 14, 3):  # the other strokes of the characters beside it
+        mask[round(k * mm):round((k + 2) * mm), x - round(1.5 * mm):x - round(0.5 * mm)] = 255
+        mask[round(k * mm):round((k + 2) * mm), x + round(0.6 * mm):x + round(1.6 * mm)] = 255
+    one = (slice(round(31.5 * mm), round(34 * mm)), slice(x, x + 2))  # a "1" under it
+    mask[one] = 255
+    v_pieces[one] = 255
+    ink, _ = text_ink(mask, spec, dpi, SETTINGS.grid, (np.zeros_like(mask), v_pieces))
+    assert ink[one].any()
