@@ -99,10 +99,10 @@ def test_a_long_line_remnant_off_the_grid_is_not_text():
     assert kept[:, x:x + 2].any()
 
 
-def test_a_stub_of_a_lost_column_line_between_two_numbers_is_not_text():
-    """A column line the grid lost leaves a long piece in the header and a
-    stub between two numbers of the value row ("3 ¦ 0" read "310"): the stub,
-    on the same line, is cleared; a "1" of a number beside it stays."""
+def _header_and_value_row():
+    """A 40 mm table at 200 dpi: a 30 mm header row over a 7 mm value row,
+    a long vertical piece at x = 20 mm in the header (ink and line piece).
+    Returns (dpi, px per mm, spec, mask, v_pieces, x)."""
     dpi = 200.0
     mm = mm_to_px(1.0, dpi)
     rows, cols = np.array([0, round(30 * mm), round(37 * mm)]), np.array([0, round(40 * mm)])
@@ -110,8 +110,16 @@ def test_a_stub_of_a_lost_column_line_between_two_numbers_is_not_text():
     mask = np.zeros((rows[-1] + 1, cols[-1] + 1), np.uint8)
     v_pieces = np.zeros_like(mask)
     x = round(20 * mm)
-    mask[round(2 * mm):round(14 * mm), x:x + 2] = 255  # the lost line in the header, 12 mm
+    mask[round(2 * mm):round(14 * mm), x:x + 2] = 255  # 12 mm
     v_pieces[round(2 * mm):round(14 * mm), x:x + 2] = 255
+    return dpi, mm, spec, mask, v_pieces, x
+
+
+def test_a_stub_of_a_lost_column_line_between_two_numbers_is_not_text():
+    """A column line the grid lost leaves a long piece in the header and a
+    stub between two numbers of the value row ("3 ¦ 0" read "310"): the stub,
+    on the same line, is cleared; a "1" of a number beside it stays."""
+    dpi, mm, spec, mask, v_pieces, x = _header_and_value_row()  # the lost line in the header
     stub = (slice(round(31.5 * mm), round(34 * mm)), slice(x - 1, x + 3))  # 2.5 mm, in the value row
     mask[stub] = 255
     v_pieces[stub[0], x:x + 2] = 255  # the piece is thinner than the blurred stroke
@@ -128,15 +136,7 @@ def test_a_digit_under_a_chain_of_strokes_through_stacked_characters_stays():
     """A header set one character a line can leave a long vertical chain of
     strokes (ink beside it all along): no line, so a "1" of the value centred
     under that header column is text, not a stub."""
-    dpi = 200.0
-    mm = mm_to_px(1.0, dpi)
-    rows, cols = np.array([0, round(30 * mm), round(37 * mm)]), np.array([0, round(40 * mm)])
-    spec = GridSpec(rows, cols, np.ones((3, 1), bool), np.ones((2, 2), bool))
-    mask = np.zeros((rows[-1] + 1, cols[-1] + 1), np.uint8)
-    v_pieces = np.zeros_like(mask)
-    x = round(20 * mm)
-    mask[round(2 * mm):round(14 * mm), x:x + 2] = 255  # the chain of strokes, 12 mm
-    v_pieces[round(2 * mm):round(14 * mm), x:x + 2] = 255
+    dpi, mm, spec, mask, v_pieces, x = _header_and_value_row()  # the chain of strokes
     for k in range(2, 14, 3):  # the other strokes of the characters beside it
         mask[round(k * mm):round((k + 2) * mm), x - round(1.5 * mm):x - round(0.5 * mm)] = 255
         mask[round(k * mm):round((k + 2) * mm), x + round(0.6 * mm):x + round(1.6 * mm)] = 255
