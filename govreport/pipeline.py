@@ -217,6 +217,7 @@ class Pipeline:
         owners: list[tuple[Box, Box]] = []  # (cell box, line box) of each crop
         crops: list[np.ndarray | None] = []
         rows: list[tuple[int, ...] | None] = []  # strip key of each crop (ocr.recognize_rows)
+        keep: list[bool] = []  # the crop keeps its strip reading (a cell's own lines)
         margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
         tall = self.settings.pipeline.detect_lines_taller_than_mm * page.dpi / MM_PER_INCH
         detect: list[tuple[Box, Box]] = []  # (cell box, text box) read by detection
@@ -224,20 +225,20 @@ class Pipeline:
             # Left to right within a row: short crops of one row share a strip.
             for cell in sorted(table.cells, key=lambda c: (c.row, c.bbox[0])):
                 key = _strip_row(ti, cell, self.settings.ocr)
+                own_lines = _own_lines_strip(key)
                 for box in cell.text_lines:
                     if cell.row_span > 1 and min(box[3] - box[1], box[2] - box[0]) > tall:
                         detect.append((cell.bbox, box))
                         continue
                     owners.append((cell.bbox, box))
                     rows.append(key)
+                    keep.append(own_lines)
                     # A little room around the line, kept inside the cell's
                     # ruling lines; trim_to_ink then cuts to the ink plus its
                     # own margin and paints border remnants out.
                     crop = _crop(page.image, _grow(box, margin, cell.bbox))
                     crops.append(ocr.trim_to_ink(crop, self.settings.ocr))
         lines: dict[Box, list[ReadLine]] = defaultdict(list)
-        # Keys of a cell's own lines are (table, row, col); of a row, (table, row).
-        keep = [key is not None and len(key) == 3 for key in rows]
         results = ocr.recognize_rows(self.engine.recognizer, crops, rows, keep_reading=keep)
         for (owner, box), result in zip(owners, results):
             lines[owner].append(ReadLine(box, result.text, float(result.confidence)))
@@ -303,6 +304,12 @@ def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple
     if settings.strip_skip_first_column and cell.col == 0:
         return None
     return (table_index, cell.row)
+
+
+def _own_lines_strip(key: tuple[int, ...] | None) -> bool:
+    """True for the strip key of one cell's own lines, (table, row, col)
+    (:func:`_strip_row`): their strip reading stands (``keep_reading``)."""
+    return key is not None and len(key) == 3
 
 
 def _crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

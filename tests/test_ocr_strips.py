@@ -15,7 +15,7 @@ import pytest
 
 import layout
 import ocr
-from govreport.pipeline import MM_PER_INCH, _crop, _grow, _strip_row
+from govreport.pipeline import MM_PER_INCH, _crop, _grow, _own_lines_strip, _strip_row
 from govreport.settings import Settings
 from ocr.engine import OcrEngine
 from ocr.strips import build_strips, split_strip, strip_candidates
@@ -135,7 +135,7 @@ def test_lines_of_one_cell_read_as_one_strip(engine):
     settings = Settings()
     assert settings.ocr.strip_cell_lines
     (crops, rows), = _page_crops(settings, "s01_jishishan_2021", {3})
-    keep = [key is not None and len(key) == 3 for key in rows]
+    keep = [_own_lines_strip(key) for key in rows]
     cell_lines = [i for i, k in enumerate(keep) if k and crops[i] is not None]
     single = engine.recognize(crops)
     strip = ocr.recognize_rows(engine.recognizer, crops, rows, keep_reading=keep)
