@@ -8,7 +8,10 @@
 ``path`` is a PDF, an image (PNG/JPEG/TIFF) or a folder of page images (one
 report). ``InputError`` (``layout.InputError``) carries a message a user
 understands ("the PDF is encrypted", "the file is empty", ...).
-``report.timing`` holds seconds per stage: rasterise, lines_grid, ocr, mapping.
+``report.timing`` holds seconds per stage: rasterise, lines_grid, ocr, mapping,
+and the report's ``total``. The next page is rasterised and laid out in a
+worker thread while this page is recognised (``PipelineSettings.layout_ahead``),
+so the stages overlap and their sum can exceed ``total``.
 
 Per page the stages run in this order, keeping only small results so a long
 PDF is streamed page by page:
@@ -24,11 +27,14 @@ PDF is streamed page by page:
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterator, Sequence
 
 import cv2
 import numpy as np
@@ -49,13 +55,15 @@ STAGES = ("rasterise", "lines_grid", "ocr", "mapping")
 
 @dataclass
 class _Timer:
-    """Seconds spent per stage, summed over pages."""
+    """Seconds spent per stage, summed over pages (from any thread)."""
 
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, stage: str, started: float) -> float:
         now = time.perf_counter()
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - started
+        with self.lock:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + now - started
         return now
 
 
@@ -115,9 +123,11 @@ class Pipeline:
         warnings: list[str] = []
         tables_by_page: list[list[Table]] = []  # boxes only: small, kept to join tables
         texts_by_page: list[dict[Box, list[ReadLine]]] = []
-        with layout.open_document(path, self.settings.layout.raster) as document:
-            for page in self._upright_pages(document, timer):
-                page, found = self._page_layout(page, timer)
+        with layout.open_document(path, self.settings.layout.raster) as document, \
+                closing(self._laid_out_pages(document, timer)) as laid_out:
+            # closing(): the worker thread stops before the document closes
+            for page, found in laid_out:
+                page, found = self._upright(page, found, timer)
                 pages_info.append(_page_info(page))
                 tables_by_page.append(list(found.tables))
                 texts_by_page.append(self._read_cells(page, found.tables, timer))
@@ -171,23 +181,45 @@ class Pipeline:
         return error_report_for(path, message)
 
     # -- stages -------------------------------------------------------------
-    def _upright_pages(self, document: layout.Document, timer: _Timer) -> Iterable[Page]:
-        """Rasterised pages, turned upright by quarter turns and deskewed."""
-        cfg = self.settings.layout
-        t = time.perf_counter()
-        for raw in document:
-            page = layout.orient_page(raw, cfg.orient, cfg.binarize, cfg.edges)
-            timer.add("rasterise", t)
-            yield page
-            t = time.perf_counter()
+    def _laid_out_pages(self, document: layout.Document,
+                        timer: _Timer) -> Iterator[tuple[Page, layout.PageLayout]]:
+        """Pages turned upright by quarter turns and deskewed, with their layout.
 
-    def _page_layout(self, page: Page, timer: _Timer) -> tuple[Page, layout.PageLayout]:
-        """Tables of an upright page; turned 180° first when the text reads upside down."""
+        With ``PipelineSettings.layout_ahead`` the next page is rendered and
+        laid out in one worker thread while the caller reads this one (the
+        document is only ever touched by that thread, one page at a time).
+        """
+        cfg = self.settings.layout
+        pages = iter(document)
+
+        def next_page() -> tuple[Page, layout.PageLayout] | None:
+            t = time.perf_counter()
+            raw = next(pages, None)
+            if raw is None:
+                return None
+            page = layout.orient_page(raw, cfg.orient, cfg.binarize, cfg.edges)
+            t = timer.add("rasterise", t)
+            found = layout.analyse_page(page, cfg)
+            timer.add("lines_grid", t)
+            return page, found
+
+        if not self.settings.pipeline.layout_ahead:
+            while (item := next_page()) is not None:
+                yield item
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="govreport-layout") as worker:
+            ahead = worker.submit(next_page)
+            while (item := ahead.result()) is not None:
+                ahead = worker.submit(next_page)
+                yield item
+
+    def _upright(self, page: Page, found: layout.PageLayout,
+                 timer: _Timer) -> tuple[Page, layout.PageLayout]:
+        """The page and its layout, turned 180° first when the text reads upside down."""
         t = time.perf_counter()
-        found = layout.analyse_page(page, self.settings.layout)
-        t = timer.add("lines_grid", t)
         boxes = [box for table in found.tables for cell in table.cells for box in cell.text_lines]
-        crops = [_crop(page.image, box) for box in boxes[: self.settings.pipeline.orientation_sample_lines]]
+        crops = [_crop(found.page.image, box)
+                 for box in boxes[: self.settings.pipeline.orientation_sample_lines]]
         if not crops:  # no table text: ask the detector for lines
             crops = ocr.line_crops(page.image, engine=self.engine,
                                    max_lines=self.settings.pipeline.orientation_sample_lines)

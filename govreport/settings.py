@@ -73,6 +73,12 @@ class PipelineSettings(BaseModel):
     crop_margin_mm: float = Field(
         0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"
     )
+    layout_ahead: bool = Field(
+        True,
+        description="rasterise and lay out the next page in a worker thread while this page's "
+        "text is recognised: OpenCV and onnxruntime release the GIL, and recognition alone "
+        "keeps two cores only partly busy. False runs the stages one after the other",
+    )
 
 
 class Settings(BaseModel):

@@ -101,14 +101,16 @@ def paper_level(gray: np.ndarray, ink: np.ndarray, dpi: float, block_mm: float) 
         where the window holds no paper at all.
     """
     block = odd_px(block_mm, dpi)
-    paper = cv2.compare(ink, 0, cv2.CMP_EQ) // 255  # uint8, 1 on paper
-    # window sums straight from the uint8 images into float32 (exact integers):
-    # no full-page float copies before the filter
-    total = cv2.boxFilter(gray * paper, cv2.CV_32F, (block, block), normalize=False,
+    paper = cv2.compare(ink, 0, cv2.CMP_EQ)  # 255 on paper
+    # window sums straight from the uint8 images into float32 (exact integers),
+    # and OpenCV's own ops after: no full-page float temporaries
+    total = cv2.boxFilter(cv2.bitwise_and(gray, paper), cv2.CV_32F, (block, block),
+                          normalize=False, borderType=cv2.BORDER_REFLECT)
+    count = cv2.boxFilter(paper // 255, cv2.CV_32F, (block, block), normalize=False,
                           borderType=cv2.BORDER_REFLECT)
-    count = cv2.boxFilter(paper, cv2.CV_32F, (block, block), normalize=False,
-                          borderType=cv2.BORDER_REFLECT)
-    return np.where(count > 0.5, total / np.maximum(count, 1.0), gray.astype(np.float32))
+    level = cv2.divide(total, cv2.max(count, 1.0))
+    np.copyto(level, gray, where=count < 0.5, casting="unsafe")
+    return level
 
 
 def directional_faint(dark: np.ndarray, dpi: float, along_mm: float, offset: float,

@@ -42,19 +42,29 @@ def near_positions(positions: np.ndarray, size: int, reach: int) -> np.ndarray:
     return np.cumsum(steps[:size]) > 0
 
 
-def _paper_beside(runs: np.ndarray, ink: np.ndarray, dpi: float, settings: GridSettings,
-                  vertical: bool) -> np.ndarray:
-    """The runs (uint8 mask, one direction) with paper along both sides: ink
-    covers at most ``remnant_max_side_ink`` of the bands ``side_offset_mm``
-    beyond them, ``side_width_mm`` wide (px at `dpi`)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+def _positions_of_lines(runs: np.ndarray, ink: np.ndarray, dpi: float, settings: GridSettings,
+                        vertical: bool) -> np.ndarray:
+    """Positions across the direction (rows of horizontal runs, columns of
+    vertical ones; px of `runs`) covered by a run with paper along both sides:
+    ink covers at most ``remnant_max_side_ink`` of the bands ``side_offset_mm``
+    beyond it, ``side_width_mm`` wide (px at `dpi`).
+
+    A connected run spans every row (column) of its box, so the boxes give the
+    positions without a per-pixel look-up of the labels.
+    """
+    n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
     if n <= 1:
-        return np.zeros_like(runs)
-    boxes = np.c_[stats[1:, 0], stats[1:, 1], stats[1:, 0] + stats[1:, 2], stats[1:, 1] + stats[1:, 3]]
+        return np.zeros(0, np.int64)
+    stats = stats[1:].astype(np.int64)
+    boxes = np.c_[stats[:, 0], stats[:, 1], stats[:, 0] + stats[:, 2], stats[:, 1] + stats[:, 3]]
     offset = max(1, round(mm_to_px(settings.remnant_side_mm[0], dpi)))
     width = max(1, round(mm_to_px(settings.remnant_side_mm[1], dpi)))
-    keep = np.r_[False, side_ink(ink, boxes, offset, width, vertical) <= settings.remnant_max_side_ink]
-    return keep[labels].astype(np.uint8)
+    lines = boxes[side_ink(ink, boxes, offset, width, vertical) <= settings.remnant_max_side_ink]
+    start, end = (lines[:, 0], lines[:, 2]) if vertical else (lines[:, 1], lines[:, 3])
+    covered = np.zeros(runs.shape[1 if vertical else 0] + 1, np.int32)
+    np.add.at(covered, start, 1)
+    np.add.at(covered, end, -1)
+    return np.flatnonzero(np.cumsum(covered[:-1]) > 0)
 
 
 def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSettings,
@@ -101,9 +111,8 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
             # the shorter pieces on the same line are what else is left of it,
             # when the long one is a line: paper on both sides (a chain of
             # strokes through stacked characters has their other strokes)
-            lines = _paper_beside(runs, ink, dpi, settings, vertical=across == 0)
+            on_line = _positions_of_lines(runs, ink, dpi, settings, vertical=across == 0)
             ink[runs > 0] = 0
-            on_line = np.flatnonzero(lines.any(axis=across))
             band = near_positions(on_line, pieces.shape[1 - across], clear)
             band = band[None, :] if across == 0 else band[:, None]
             # with the blurred fringe of the stroke, across the line
@@ -116,7 +125,7 @@ def text_ink(mask: np.ndarray, spec: GridSpec, dpi: float, settings: GridSetting
         n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
         keep = stats[:, cv2.CC_STAT_AREA] >= speck
         keep[0] = False
-        ink = keep[labels].astype(np.uint8)
+        ink = np.take(keep.astype(np.uint8), labels)  # faster than keep[labels]
     return ink, (x0, y0, x1, y1)
 
 

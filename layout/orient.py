@@ -147,8 +147,8 @@ def _without_rulings(mask: np.ndarray, dpi: float, settings: OrientSettings) -> 
     return cv2.subtract(mask, cv2.max(h, v))
 
 
-def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray, pad: float,
-                       n_bins: int) -> np.ndarray:
+def _profile_sharpness(rows: np.ndarray, per_column: np.ndarray, x: np.ndarray,
+                       angles: np.ndarray, pad: float, n_bins: int) -> np.ndarray:
     """Sum of squared row counts of the ink projected at each angle.
 
     Every pixel is split between the two rows nearest to its projected
@@ -157,15 +157,35 @@ def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray, pad: 
     rounding, all angles that move no pixel across a boundary score the same
     and the pick among them depends on the bin offset (i.e. on the search
     range).
+
+    Parameters
+    ----------
+    rows : (n,) int64 ndarray
+        Row of each ink pixel, pixels in column-major order.
+    per_column : (W,) int64 ndarray
+        Ink pixels per column (how many of `rows` each column holds).
+    x : (W,) float64 ndarray
+        Column positions, px from the image centre.
+    angles : (k,) float64 ndarray
+        Degrees.
+    pad, n_bins : float, int
+        Integer row offset keeping every projected row ≥ 0, and the bin count.
+
+    Returns
+    -------
+    (k,) float64 ndarray
     """
     out = np.empty(angles.size)
     for i, t in enumerate(np.tan(np.radians(angles))):
-        pos = ys - xs * t + pad
-        lo = np.floor(pos)
-        frac = pos - lo
-        lo = lo.astype(np.int64)
-        counts = (np.bincount(lo, 1.0 - frac, minlength=n_bins)
-                  + np.bincount(lo + 1, frac, minlength=n_bins))
+        # y is an integer, so a column's pixels all share the integer shift and
+        # the fraction of ``pad − x·tan θ``: computed per column, not per pixel
+        shift = pad - x * t
+        lo = np.floor(shift)
+        frac = np.repeat(shift - lo, per_column)
+        lo_px = rows + np.repeat(lo.astype(np.int64), per_column)
+        upper = np.bincount(lo_px, frac, minlength=n_bins)
+        counts = np.bincount(lo_px, minlength=n_bins) - upper
+        counts[1:] += upper[:-1]
         out[i] = np.dot(counts, counts)
     return out
 
@@ -208,21 +228,22 @@ def estimate_skew(mask: np.ndarray, max_degrees: float, step_degrees: float) -> 
         Degrees to rotate the image by (counter-clockwise positive, OpenCV
         convention) to make it level; 0.0 for a blank page.
     """
-    ys, xs = np.nonzero(mask)
-    if ys.size == 0:
+    columns, rows = np.nonzero(mask.T)  # column-major: each column's pixels together
+    if rows.size == 0:
         return 0.0
-    xs = xs.astype(np.float64) - (mask.shape[1] - 1) / 2.0
-    ys = ys.astype(np.float64)
+    per_column = np.bincount(columns, minlength=mask.shape[1])
+    x = np.arange(mask.shape[1], dtype=np.float64) - (mask.shape[1] - 1) / 2.0
+    rows = rows.astype(np.int64)
     # an integer offset: at θ = 0 every pixel falls on exactly one row
-    pad = float(np.ceil(np.abs(xs).max() * np.tan(np.radians(max_degrees))) + 1.0)
+    pad = float(np.ceil(np.abs(x[columns[[0, -1]]]).max() * np.tan(np.radians(max_degrees))) + 1.0)
     n_bins = int(mask.shape[0] + 2 * pad + 2)
     # symmetric grids built from integer multiples, so 0 is exactly on them
     k = int(np.floor(max_degrees / step_degrees + 1e-9))
     coarse = np.arange(-k, k + 1) * step_degrees
-    best = _peak(coarse, _profile_sharpness(ys, xs, coarse, pad, n_bins))
+    best = _peak(coarse, _profile_sharpness(rows, per_column, x, coarse, pad, n_bins))
     fine = best + np.arange(-10, 11) * (step_degrees / 10)
     fine = fine[np.abs(fine) <= max_degrees + 1e-9]
-    slope_degrees = _peak(fine, _profile_sharpness(ys, xs, fine, pad, n_bins))
+    slope_degrees = _peak(fine, _profile_sharpness(rows, per_column, x, fine, pad, n_bins))
     # Lines with image slope tan θ (y down) are levelled by an OpenCV rotation of +θ.
     return round(slope_degrees, 6)
 

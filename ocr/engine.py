@@ -72,6 +72,8 @@ class OnnxModel:
     ----------
     path : path of the ``.onnx`` file; must exist.
     intra_op_threads, inter_op_threads : thread counts, always applied.
+    spin : whether idle intra-op threads busy-wait for the next work item
+        (onnxruntime's ``session.intra_op.allow_spinning``).
     session : a ready-made ``InferenceSession`` to wrap instead of loading
         ``path`` (for tests); the thread arguments are then ignored.
     """
@@ -82,6 +84,7 @@ class OnnxModel:
         *,
         intra_op_threads: int = 2,
         inter_op_threads: int = 1,
+        spin: bool = False,
         session: "onnxruntime.InferenceSession | None" = None,
     ) -> None:
         self.path = Path(path)
@@ -101,6 +104,7 @@ class OnnxModel:
             opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             opts.log_severity_level = 3
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
             session = ort.InferenceSession(
                 str(self.path), sess_options=opts, providers=["CPUExecutionProvider"]
             )
@@ -135,7 +139,8 @@ class OnnxModel:
 
 
 @functools.lru_cache(maxsize=8)
-def load_model(name: str, intra_op_threads: int, inter_op_threads: int) -> OnnxModel:
+def load_model(name: str, intra_op_threads: int, inter_op_threads: int,
+               spin: bool = False) -> OnnxModel:
     """The process-wide :class:`OnnxModel` for a model file of the wheel.
 
     name : file name in :func:`models_dir` (``DET_MODEL``, ``REC_MODEL``,
@@ -143,7 +148,7 @@ def load_model(name: str, intra_op_threads: int, inter_op_threads: int) -> OnnxM
     """
     path = Path(name) if Path(name).is_absolute() else models_dir() / name
     return OnnxModel(
-        path, intra_op_threads=intra_op_threads, inter_op_threads=inter_op_threads
+        path, intra_op_threads=intra_op_threads, inter_op_threads=inter_op_threads, spin=spin
     )
 
 
@@ -169,7 +174,7 @@ class OcrEngine:
 
     def _model(self, name: str) -> OnnxModel:
         s = self.settings
-        return load_model(name, s.intra_op_threads, s.inter_op_threads)
+        return load_model(name, s.intra_op_threads, s.inter_op_threads, s.spin_threads)
 
     @property
     def recognizer(self) -> "Recognizer":

@@ -34,6 +34,12 @@ class OcrSettings(BaseModel):
         1, ge=1, le=64,
         description="onnxruntime inter-op threads (sequential execution mode, so 1 is enough).",
     )
+    spin_threads: bool = Field(
+        False,
+        description="Let onnxruntime's idle intra-op threads busy-wait for work between "
+        "model calls (its default). Off, they sleep: the cores go to the layout of the next "
+        "page running beside recognition (PipelineSettings.layout_ahead) instead of spinning.",
+    )
 
     # --- recognition (ch_PP-OCRv4_rec) --------------------------------------
     rec_batch_size: int = Field(
