@@ -13,6 +13,12 @@ under another name, so that two workers have enough files to share):
 
 Targets: govreport >= 4x the pages/s of full-page OCR; >= 1.7x from one job
 to two.
+
+And on the born-digital samples (``samples/digital/``, those with an intact
+text layer): their pages per second against the same reports as scans
+(every page rendered at 200 dpi into a JPEG-only PDF), both through the
+one-job batch in the same run, with the time per stage of a digital page.
+Target >= 10x; below 5x is a defect.
 """
 from __future__ import annotations
 
@@ -34,6 +40,9 @@ from govreport.settings import Settings  # noqa: E402
 
 TARGET_RATIO = 4.0
 TARGET_SPEEDUP = 1.7
+TARGET_DIGITAL = 10.0
+FLOOR_DIGITAL = 5.0
+SCAN_DPI = 200
 
 
 def _copies(pdfs: list[Path], repeat: int, folder: Path) -> Path:
@@ -77,6 +86,54 @@ def _full_page_ocr(pdfs: list[Path], settings: Settings, threads: int) -> tuple[
     return pages, seconds
 
 
+def _as_scans(pdfs: list[Path], folder: Path) -> Path:
+    """Each PDF with every page rendered at SCAN_DPI into an image-only (JPEG) PDF."""
+    import pypdfium2 as pdfium
+
+    folder.mkdir(parents=True)
+    for path in pdfs:
+        document = pdfium.PdfDocument(path)
+        images = [page.render(scale=SCAN_DPI / 72, grayscale=True).to_pil() for page in document]
+        document.close()
+        images[0].save(folder / path.name, "PDF", save_all=True, append_images=images[1:],
+                       resolution=float(SCAN_DPI), quality=85)
+    return folder
+
+
+def _intact_digital(folder: Path) -> list[Path]:
+    """The digital samples whose text layer is intact (manifest ``spoil`` null)."""
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    return [folder / f"{e['name']}.pdf" for e in manifest if e.get("spoil") is None]
+
+
+def _digital_vs_scans(folder: Path, settings: Settings) -> None:
+    pdfs = _intact_digital(folder)
+    with tempfile.TemporaryDirectory(prefix="govreport-bench-digital-") as tmp:
+        digital = _batch(_copies(pdfs, 1, Path(tmp) / "digital"), Path(tmp) / "out_d", 1, settings)
+        scans = _batch(_as_scans(pdfs, Path(tmp) / "scans"), Path(tmp) / "out_s", 1, settings)
+    d_rate = digital.pages / _pipeline_seconds(digital)
+    s_rate = scans.pages / _pipeline_seconds(scans)
+    ratio = d_rate / s_rate
+    verdict = "DEFECT" if ratio < FLOOR_DIGITAL else _verdict(ratio, TARGET_DIGITAL)
+    print(f"\nborn-digital samples ({folder.name}/, intact text layer): {len(pdfs)} reports, "
+          f"{digital.pages} pages")
+    print(f"  text layer: {d_rate:7.2f} pages/s   the same reports as {SCAN_DPI}-dpi scans: "
+          f"{s_rate:6.3f} pages/s   (--jobs 1, loading excluded)")
+    print(f"  digital / scanned: {ratio:.1f}x  (target >= {TARGET_DIGITAL:.0f}x, "
+          f"below {FLOOR_DIGITAL:.0f}x a defect: {verdict})")
+    print("  time per stage of a digital page:")
+    _print_stages(digital)
+
+
+def _print_stages(summary: BatchSummary) -> None:
+    """Seconds and ms per page of each stage, slowest first."""
+    stages = {k: v for k, v in summary.to_dict()["timing"].items() if k != "total"}
+    for stage, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"    {stage:<12} {seconds:8.2f} s  {1000 * seconds / max(summary.pages, 1):8.1f} ms/page")
+
+
 def _verdict(value: float, target: float) -> str:
     return "ok" if value >= target else "BELOW TARGET"
 
@@ -90,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, help="TOML settings profile")
     parser.add_argument("--skip-baseline", action="store_true",
                         help="do not run the full-page OCR baseline")
+    parser.add_argument("--digital", type=Path, default=REPO / "samples" / "digital",
+                        help="born-digital samples for the text-layer figures "
+                             "(default: samples/digital/)")
+    parser.add_argument("--skip-digital", action="store_true",
+                        help="do not run the born-digital figures")
     args = parser.parse_args(argv)
 
     pdfs = sorted(args.samples.glob("*.pdf"))
@@ -121,10 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  peak worker memory (ru_maxrss): jobs 1 {one.to_dict()['peak_worker_rss_mb']:.0f} MB, "
           f"jobs 2 {two.to_dict()['peak_worker_rss_mb']:.0f} MB (limit 1536 MB)")
     print("  time per stage (jobs 1, summed over reports):")
-    stages = {k: v for k, v in one.to_dict()["timing"].items() if k != "total"}
-    for stage, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
-        print(f"    {stage:<12} {seconds:8.2f} s  {1000 * seconds / max(pages, 1):8.0f} ms/page")
+    _print_stages(one)
 
+    if not args.skip_digital:
+        _digital_vs_scans(args.digital, settings)
     if args.skip_baseline:
         return 0
     threads = threads_per_job(1, cores)

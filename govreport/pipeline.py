@@ -18,6 +18,9 @@ PDF is streamed page by page:
 
 1. layout: rasterise, turn upright (90°) and deskew, find the ruled tables,
    their merged-cell grids, empty cells and the text lines inside cells;
+   a born-digital PDF page whose text layer can be trusted instead gets its
+   tables from its vector ruling and all its text from the layer, and skips 2
+   (``pages[].read_by``, ``layout.assess_text_layer``);
 2. ocr: 0°/180° check on text-line crops; recognition alone on the text-line
    crops of non-empty cells (one batch per page); detection + recognition of
    free text on the first pages only, for the title;
@@ -123,22 +126,33 @@ class Pipeline:
         warnings: list[str] = []
         tables_by_page: list[list[Table]] = []  # boxes only: small, kept to join tables
         texts_by_page: list[dict[Box, list[ReadLine]]] = []
-        with layout.open_document(path, self.settings.layout.raster) as document, \
+        cfg = self.settings.layout
+        with layout.open_document(path, cfg.raster, cfg.text_layer) as document, \
                 closing(self._laid_out_pages(document, timer)) as laid_out:
             # closing(): the worker thread stops before the document closes
-            for page, found in laid_out:
-                page, found = self._upright(page, found, timer)
-                pages_info.append(_page_info(page))
+            for page, found, ocr_reason in laid_out:
+                free_text = page.number <= self.settings.pipeline.free_text_pages
+                if isinstance(found, layout.DigitalLayout):
+                    texts_by_page.append(_text_layer_cells(found))
+                    if free_text:
+                        page_texts.append(self._text_layer_free_text(found))
+                else:
+                    page, found = self._upright(page, found, timer)
+                    texts_by_page.append(self._read_cells(page, found.tables, timer))
+                    if free_text:
+                        t = time.perf_counter()
+                        page_texts.append(self._read_free_text(page, found))
+                        timer.add("ocr", t)
+                    if self.debug_dir is not None:
+                        write_debug_images(found, self.debug_dir / path.stem, prefix=f"p{page.number:03d}_")
+                    if page.text_layer is not None and page.text_layer.chars and cfg.text_layer.enabled:
+                        ocr_reason = f"its text layer was not used ({ocr_reason})"
+                        warnings.append(f"page {page.number}: {ocr_reason}; the page was read by OCR")
+                pages_info.append(_page_info(page, ocr_reason))
                 tables_by_page.append(list(found.tables))
-                texts_by_page.append(self._read_cells(page, found.tables, timer))
-                if page.number <= self.settings.pipeline.free_text_pages:
-                    t = time.perf_counter()
-                    page_texts.append(self._read_free_text(page, found))
-                    timer.add("ocr", t)
-                if self.debug_dir is not None:
-                    write_debug_images(found, self.debug_dir / path.stem, prefix=f"p{page.number:03d}_")
         if not pages_info:
             raise layout.InputError(f"{path.name}: the document has no pages")
+        warnings.extend(_scanned_among_digital(pages_info))
 
         t = time.perf_counter()
         # Join tables across page breaks (parts of one table also share their
@@ -181,27 +195,40 @@ class Pipeline:
         return error_report_for(path, message)
 
     # -- stages -------------------------------------------------------------
-    def _laid_out_pages(self, document: layout.Document,
-                        timer: _Timer) -> Iterator[tuple[Page, layout.PageLayout]]:
-        """Pages turned upright by quarter turns and deskewed, with their layout.
+    def _laid_out_pages(self, document: layout.Document, timer: _Timer
+                        ) -> Iterator[tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None]]:
+        """Each page with its layout, and why it is read by OCR (None: from its text layer).
 
-        With ``PipelineSettings.layout_ahead`` the next page is rendered and
-        laid out in one worker thread while the caller reads this one (the
-        document is only ever touched by that thread, one page at a time).
+        A PDF page whose text layer can be trusted (:func:`layout.assess_text_layer`)
+        gets its tables from its vector ruling and its text from the layer
+        (:func:`layout.digital_layout`); any other page is turned upright by
+        quarter turns, deskewed and laid out from its image. With
+        ``PipelineSettings.layout_ahead`` the next page is rendered and laid
+        out in one worker thread while the caller reads this one (the document
+        is only ever touched by that thread, one page at a time).
         """
         cfg = self.settings.layout
         pages = iter(document)
 
-        def next_page() -> tuple[Page, layout.PageLayout] | None:
+        def next_page() -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None] | None:
             t = time.perf_counter()
             raw = next(pages, None)
             if raw is None:
                 return None
+            reason = "no text layer"
+            if raw.text_layer is not None:
+                reason = (layout.assess_text_layer(raw.text_layer, cfg.text_layer)
+                          if cfg.text_layer.enabled else "reading text layers is turned off")
+            if reason is None:
+                t = timer.add("rasterise", t)
+                found = layout.digital_layout(raw, cfg.text_layer)
+                timer.add("lines_grid", t)
+                return raw, found, None
             page = layout.orient_page(raw, cfg.orient, cfg.binarize, cfg.edges)
             t = timer.add("rasterise", t)
-            found = layout.analyse_page(page, cfg)
+            found = self._analyse(page)
             timer.add("lines_grid", t)
-            return page, found
+            return page, found, reason
 
         if not self.settings.pipeline.layout_ahead:
             while (item := next_page()) is not None:
@@ -212,6 +239,11 @@ class Pipeline:
             while (item := ahead.result()) is not None:
                 ahead = worker.submit(next_page)
                 yield item
+
+    def _analyse(self, page: Page) -> layout.PageLayout:
+        """The layout of an upright page; its line masks kept only for debug images."""
+        found = layout.analyse_page(page, self.settings.layout)
+        return found if self.debug_dir is not None else found.slim()
 
     def _upright(self, page: Page, found: layout.PageLayout,
                  timer: _Timer) -> tuple[Page, layout.PageLayout]:
@@ -227,7 +259,7 @@ class Pipeline:
         t = timer.add("ocr", t)
         if upside_down:
             page = layout.flip_page(page)
-            found = layout.analyse_page(page, self.settings.layout)
+            found = self._analyse(page)
             timer.add("lines_grid", t)
         return found.page, found  # rectified when the page was warped
 
@@ -288,6 +320,13 @@ class Pipeline:
             lines[owner].sort(key=lambda line: (line.bbox[1], line.bbox[0]))
         timer.add("ocr", t)
         return dict(lines)
+
+    def _text_layer_free_text(self, found: layout.DigitalLayout) -> PageText:
+        """The text layer's lines outside the tables in the title zone, as OCR would read them."""
+        zone_bottom = self.settings.pipeline.title_zone_fraction * found.page.height
+        return PageText(found.page.number, tuple(
+            (box, text, 1.0) for box, text in found.free_lines if box[1] < zone_bottom
+        ))
 
     def _read_free_text(self, page: Page, found: layout.PageLayout) -> PageText:
         """Detection + recognition of the free text outside the tables (title, headings)."""
@@ -387,12 +426,29 @@ def _grow(box: tuple[int, int, int, int], margin: int,
     return (max(x0 - margin, lx0), max(y0 - margin, ly0), min(x1 + margin, lx1), min(y1 + margin, ly1))
 
 
-def _page_info(page: Page) -> models.PageInfo:
+def _page_info(page: Page, ocr_reason: str | None) -> models.PageInfo:
     return models.PageInfo(number=page.number, width=page.width, height=page.height,
                            dpi=round(float(page.dpi), 2), rotation=page.rotation,
                            skew_degrees=round(float(page.skew_degrees), 3),
                            homography=[[round(v, 8) for v in row] for row in page.homography]
-                           if page.homography else None)
+                           if page.homography else None,
+                           read_by="ocr" if ocr_reason else "text_layer", read_by_reason=ocr_reason)
+
+
+def _scanned_among_digital(pages: Sequence[models.PageInfo]) -> list[str]:
+    """Warnings for the pages without a text layer in a document whose other pages
+    have one (a page scanned back into an exported PDF, or pasted in as an image):
+    in a plain scan that is every page and no news."""
+    if not any(p.read_by == "text_layer" for p in pages):
+        return []
+    return [f"page {p.number}: no text layer (a scanned page in a born-digital PDF); read by OCR"
+            for p in pages if p.read_by == "ocr" and p.read_by_reason == "no text layer"]
+
+
+def _text_layer_cells(found: layout.DigitalLayout) -> dict[Box, list[ReadLine]]:
+    """The text lines of every non-empty cell, from the text layer (confidence 1: exact)."""
+    return {cell: [ReadLine(box, text, 1.0) for box, text in lines]
+            for cell, lines in found.cell_lines.items()}
 
 
 def extract(path: str | Path, settings: SettingsSource = None) -> models.Report:

@@ -3,8 +3,11 @@
 Typical use (the pipeline)::
 
     settings = LayoutSettings.resolve(cfg)
-    with open_document(path, settings.raster) as doc:
+    with open_document(path, settings.raster, settings.text_layer) as doc:
         for raw in doc:                                  # lazy, one page at a time
+            if raw.text_layer and assess_text_layer(raw.text_layer, settings.text_layer) is None:
+                found = digital_layout(raw, settings.text_layer)  # born-digital: no OCR
+                continue
             page = orient_page(raw, settings.orient, settings.binarize)
             # OCR decides 0° vs 180° on text crops; if upside down:
             #     page = flip_page(page)
@@ -19,7 +22,9 @@ from .orient import flip_page, orient_page, rotate_quarter
 from .raster import Document, open_document
 from .settings import LayoutSettings, mm_to_px
 from .tables import PageLayout, analyse_page, continues, find_tables, link_continuations, text_regions
+from .text_layer import TextLayer, assess_text_layer, read_text_layer
 from .types import Box, Cell, Page, Table
+from .vector_grid import DigitalLayout, digital_layout
 
 __all__ = [
     "LayoutSettings",
@@ -35,6 +40,11 @@ __all__ = [
     "continues",
     "link_continuations",
     "text_regions",
+    "TextLayer",
+    "read_text_layer",
+    "assess_text_layer",
+    "DigitalLayout",
+    "digital_layout",
     "mm_to_px",
     "Box",
     "Page",

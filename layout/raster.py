@@ -13,12 +13,13 @@ hold a readable table (below ``min_side_px`` or ``min_dpi``) raise
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import warnings
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -28,13 +29,13 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, UnidentifiedImageError
 
 from .errors import InputError
-from .settings import MM_PER_INCH, RasterSettings
+from .settings import MM_PER_INCH, PT_PER_INCH, RasterSettings, TextLayerSettings
+from .text_layer import read_text_layer
 from .types import Page
 
 __all__ = ["Document", "open_document", "IMAGE_SUFFIXES", "natural_key"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
-PT_PER_INCH = 72.0
 _SNIFF_BYTES = 1024
 # pdfium bitmap formats (FPDFBitmap_*) → channels
 _GRAY, _BGR, _BGRX, _BGRA = 1, 2, 3, 4
@@ -69,6 +70,7 @@ class Document:
     _settings: RasterSettings
     _pdf: pdfium.PdfDocument | None = None
     _files: tuple[str, ...] = ()
+    _text_layer: TextLayerSettings = field(default_factory=TextLayerSettings)
 
     def __len__(self) -> int:
         return self.page_count
@@ -93,12 +95,17 @@ class Document:
                              f"(corrupt or truncated file): {err}", self.path) from err
         try:
             image, dpi = pdf_page_image(page, self._settings)
+            finished = _finish_page(index + 1, image, dpi, self._settings, self.path, dpi_measured=True)
+            if not self._settings.read_text_layer:
+                return finished
+            layer = read_text_layer(page, finished.dpi, finished.width, finished.height,
+                                    self._text_layer)
         except pdfium.PdfiumError as err:
             raise InputError(f"page {index + 1} of the PDF cannot be rendered "
                              f"(corrupt or truncated file): {err}", self.path) from err
         finally:
             page.close()
-        return _finish_page(index + 1, image, dpi, self._settings, self.path, dpi_measured=True)
+        return dataclasses.replace(finished, text_layer=layer)
 
     def close(self) -> None:
         """Release the underlying PDF, if any."""
@@ -113,7 +120,8 @@ class Document:
         self.close()
 
 
-def open_document(path: str | os.PathLike[str], settings: RasterSettings | None = None) -> Document:
+def open_document(path: str | os.PathLike[str], settings: RasterSettings | None = None,
+                  text_layer: TextLayerSettings | None = None) -> Document:
     """Open a PDF, an image (PNG/JPEG/TIFF, multi-page TIFF) or a folder of images.
 
     Parameters
@@ -123,6 +131,9 @@ def open_document(path: str | os.PathLike[str], settings: RasterSettings | None 
         natural order (``p2.png`` before ``p10.png``).
     settings : RasterSettings, optional
         Defaults when omitted.
+    text_layer : TextLayerSettings, optional
+        Which paths of a PDF page are ruling (``Page.text_layer``); defaults
+        when omitted.
 
     Returns
     -------
@@ -156,7 +167,8 @@ def open_document(path: str | os.PathLike[str], settings: RasterSettings | None 
         raise InputError("the file is empty", spath)
     if b"%PDF-" in head:
         pdf = _open_pdf(spath)
-        return Document(spath, "pdf", len(pdf), settings, pdf)
+        return Document(spath, "pdf", len(pdf), settings, pdf,
+                        _text_layer=text_layer or TextLayerSettings())
     count = _count_frames(spath)
     return Document(spath, "image", count, settings, None, (spath,))
 

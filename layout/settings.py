@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 MM_PER_INCH = 25.4
+PT_PER_INCH = 72.0  # PDF user-space units per inch
 
 
 def mm_to_px(mm: float, dpi: float) -> float:
@@ -73,6 +74,9 @@ class _Frozen(BaseModel):
 class RasterSettings(_Frozen):
     """How pages become images (``layout.raster``)."""
 
+    read_text_layer: bool = Field(
+        True, description="Read each PDF page's characters and vector ruling with the image "
+                          "(layout.text_layer); False leaves Page.text_layer None.")
     render_dpi: float = Field(
         200.0, gt=0, le=1200,
         description="dpi used to render a PDF page that is not one full-page scan image.")
@@ -567,6 +571,57 @@ class RegionSettings(_Frozen):
         8.0, ge=0, description="Ink rows closer than this belong to one region.")
 
 
+class TextLayerSettings(_Frozen):
+    """Born-digital pages read from their text layer (``layout.text_layer``, ``layout.vector_grid``).
+
+    A page whose text layer passes :func:`layout.assess_text_layer` gets its
+    tables from the PDF's vector ruling and its cell text from the layer's
+    characters: no OCR call. Any other page goes through OCR with the reason.
+    """
+
+    enabled: bool = Field(True, description="Read usable text layers; False sends every page to OCR.")
+    max_object_depth: int = Field(
+        4, ge=1, description="Form XObjects nested this deep are searched for ruling paths and images.")
+    ruling_max_thickness_mm: float = Field(
+        0.8, gt=0, description="A dark path at most this thick across is a ruling line "
+                               "(Word/WPS borders are 0.1–0.5 mm; a shaded cell is thicker).")
+    ruling_max_grey: float = Field(
+        160.0, ge=0, le=255, description="Darkest grey level (0 black … 255 white) a ruling path may "
+                                        "have: a white border draws nothing.")
+    min_chars: int = Field(20, ge=1, description="Fewer printed characters than this: no usable text layer.")
+    margin_fraction: float = Field(
+        0.08, ge=0, lt=0.5, description="The top and bottom this fraction of the page are header "
+                                        "and footer: text only there is no body text.")
+    max_image_coverage: float = Field(
+        0.15, gt=0, le=1, description="An image covering at least this share of the page sends it "
+                                      "to OCR: a scan with an added text layer, or a table pasted "
+                                      "in as a picture, whose text the layer does not hold (a seal "
+                                      "or a logo is a few per cent).")
+    max_unmapped_share: float = Field(
+        0.02, ge=0, le=1, description="Largest share of glyphs without a Unicode mapping (or "
+                                      "mapped to private-use code points).")
+    min_cjk_share: float = Field(
+        0.3, ge=0, le=1, description="Smallest share of Chinese characters among the printed ones; "
+                                     "below it the glyphs map to the wrong code points.")
+    separators: str = Field(
+        "·•・.．。,，", description="Characters that, between two Chinese characters, make "
+                             "interleaved (garbled) text when frequent.")
+    max_spaced_share: float = Field(
+        0.2, ge=0, le=1, description="Largest share of Chinese characters followed by a "
+                                     "separator and another Chinese character.")
+    snap_mm: float = Field(
+        0.8, gt=0, description="Ruling positions closer than this across are one grid edge.")
+    join_mm: float = Field(
+        1.0, ge=0, description="Rulings that come this close belong to one table.")
+    min_table_mm: float = Field(
+        10.0, gt=0, description="A table spans at least this much each way.")
+    presence_fraction: float = Field(
+        0.5, gt=0, le=1, description="A ruling covering at least this share of a cell side draws it.")
+    line_overlap: float = Field(
+        0.5, gt=0, le=1, description="Characters whose boxes overlap vertically by at least this "
+                                     "share of the lower one's height are on one text line.")
+
+
 class LayoutSettings(_Frozen):
     """All settings of the layout stage.
 
@@ -582,6 +637,7 @@ class LayoutSettings(_Frozen):
     grid: GridSettings = GridSettings()
     continuation: ContinuationSettings = ContinuationSettings()
     regions: RegionSettings = RegionSettings()
+    text_layer: TextLayerSettings = TextLayerSettings()
 
     @classmethod
     def resolve(cls, settings: "LayoutSettings | dict[str, Any] | None" = None) -> "LayoutSettings":

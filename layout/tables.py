@@ -39,16 +39,22 @@ class PageLayout:
     """Everything the layout stage found on one page.
 
     mask : (H, W) uint8 ndarray — ink mask, 255 = ink.
-    lines : Lines — ruling segments and masks.
+    lines : Lines — ruling segments and masks; None once dropped (:meth:`slim`).
     grids : list of GridSpec — one per table, same order as `tables`.
     tables : list of Table — top to bottom.
     """
 
     page: Page
     mask: np.ndarray = field(repr=False)
-    lines: Lines = field(repr=False)
+    lines: Lines | None = field(repr=False)
     grids: tuple[GridSpec, ...] = field(repr=False)
     tables: tuple[Table, ...]
+
+    def slim(self) -> "PageLayout":
+        """The layout without the line masks (a dozen page-sized arrays, ~100 MB at
+        300 dpi), which only the debug images draw: what a caller keeps while
+        the page is read."""
+        return dataclasses.replace(self, lines=None)
 
 
 def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:

@@ -7,8 +7,12 @@ page's own ``dpi``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .text_layer import TextLayer
 
 Box = tuple[int, int, int, int]
 
@@ -24,6 +28,9 @@ class Page:
     homography : row-major 3×3 matrix that rectified the deskewed page (its
         ruling lines were not parallel), mapping deskewed px to page px;
         None when the page needed none.
+    text_layer : the characters and vector ruling of a PDF page
+        (:class:`layout.text_layer.TextLayer`, px in `image`), None for an
+        image file or when not read (``RasterSettings.read_text_layer``).
     """
 
     number: int  # 1-based page number in the source document
@@ -32,6 +39,7 @@ class Page:
     rotation: int = 0
     skew_degrees: float = 0.0
     homography: tuple[tuple[float, float, float], ...] | None = None
+    text_layer: "TextLayer | None" = field(default=None, repr=False)
 
     @property
     def width(self) -> int:

@@ -12,11 +12,12 @@ from .schema import TEMPLATES, key_order
 __all__ = ["build_report", "error_report", "field_value"]
 
 
-def field_value(mv: MappedValue, extra_reasons: Sequence[str] = ()) -> FieldValue:
+def field_value(mv: MappedValue, extra_reasons: Sequence[str] = (),
+                read_by: str = "ocr") -> FieldValue:
     """One ``MappedValue`` as an output ``FieldValue``.
 
     ``extra_reasons`` (e.g. failed rules) are appended and set ``review``.
-    The confidence is clamped to [0, 1].
+    The confidence is clamped to [0, 1]. ``read_by`` is how its page was read.
     """
     reasons = list(mv.reasons) + [r for r in extra_reasons if r not in mv.reasons]
     return FieldValue(
@@ -28,6 +29,7 @@ def field_value(mv: MappedValue, extra_reasons: Sequence[str] = ()) -> FieldValu
         label=mv.label,
         review=bool(mv.review or extra_reasons),
         reasons=reasons,
+        read_by=read_by,
     )
 
 
@@ -53,15 +55,16 @@ def build_report(
     ``review`` with a reason (``"consistency rule <rule> failed: <detail>"``)
     on the extracted fields a failed rule reads that no passing rule confirms
     (:func:`models.checks.keys_to_review`). Values are never changed by
-    a failed rule. ``meta`` gets the agency, year and per-section template
+    a failed rule. Each field's ``read_by`` is its page's. ``meta`` gets the agency, year and per-section template
     from ``mapping``; ``warnings`` are appended to the mapping's own.
     """
     templates = _templates(mapping)
     values = {k: mv.value for k, mv in mapping.values.items()}
     checks: list[Check] = run_checks(values, templates)
     flagged = keys_to_review(checks, values)
+    read_by = {p.number: p.read_by for p in pages}
     fields = {
-        k: field_value(mapping.values[k], flagged.get(k, ()))
+        k: field_value(mapping.values[k], flagged.get(k, ()), read_by.get(mapping.values[k].page, "ocr"))
         for k in sorted(mapping.values, key=lambda k: (key_order(k), k))
     }
     return Report(

@@ -34,6 +34,12 @@ class PageInfo(_Frozen):
         None, description="row-major 3×3 matrix that rectified the deskewed page (ruling lines "
                           "not parallel: a warped scan), deskewed px → page px; null when none "
                           "was needed. Boxes refer to the rectified page.")
+    read_by: Literal["text_layer", "ocr"] = PydField(
+        "ocr", description="how the page's text was read: from the PDF's text layer "
+                           "(born-digital page) or by OCR of its image")
+    read_by_reason: Optional[str] = PydField(
+        None, description="why a page was read by OCR (e.g. 'no text layer', or why its text "
+                          "layer could not be trusted); null when read from its text layer")
 
 
 class Templates(_Frozen):
@@ -56,6 +62,8 @@ class FieldValue(_Frozen):
     label: str = PydField(description="printed row / column labels the key was matched from")
     review: bool = False
     reasons: list[str] = PydField(default_factory=list, description="why review is set")
+    read_by: Literal["text_layer", "ocr"] = PydField(
+        "ocr", description="how the cell was read: the PDF's text layer or OCR (its page's read_by)")
 
 
 class Check(_Frozen):

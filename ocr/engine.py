@@ -74,6 +74,8 @@ class OnnxModel:
     intra_op_threads, inter_op_threads : thread counts, always applied.
     spin : whether idle intra-op threads busy-wait for the next work item
         (onnxruntime's ``session.intra_op.allow_spinning``).
+    arena : whether onnxruntime keeps freed tensor memory in its own arena
+        for reuse (``enable_cpu_mem_arena``) instead of returning it.
     session : a ready-made ``InferenceSession`` to wrap instead of loading
         ``path`` (for tests); the thread arguments are then ignored.
     """
@@ -85,6 +87,7 @@ class OnnxModel:
         intra_op_threads: int = 2,
         inter_op_threads: int = 1,
         spin: bool = False,
+        arena: bool = True,
         session: "onnxruntime.InferenceSession | None" = None,
     ) -> None:
         self.path = Path(path)
@@ -105,6 +108,7 @@ class OnnxModel:
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             opts.log_severity_level = 3
             opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+            opts.enable_cpu_mem_arena = arena
             session = ort.InferenceSession(
                 str(self.path), sess_options=opts, providers=["CPUExecutionProvider"]
             )
@@ -140,7 +144,7 @@ class OnnxModel:
 
 @functools.lru_cache(maxsize=8)
 def load_model(name: str, intra_op_threads: int, inter_op_threads: int,
-               spin: bool = False) -> OnnxModel:
+               spin: bool = False, arena: bool = True) -> OnnxModel:
     """The process-wide :class:`OnnxModel` for a model file of the wheel.
 
     name : file name in :func:`models_dir` (``DET_MODEL``, ``REC_MODEL``,
@@ -148,8 +152,8 @@ def load_model(name: str, intra_op_threads: int, inter_op_threads: int,
     """
     path = Path(name) if Path(name).is_absolute() else models_dir() / name
     return OnnxModel(
-        path, intra_op_threads=intra_op_threads, inter_op_threads=inter_op_threads, spin=spin
-    )
+        path, intra_op_threads=intra_op_threads, inter_op_threads=inter_op_threads, spin=spin,
+        arena=arena)
 
 
 class OcrEngine:
@@ -174,7 +178,7 @@ class OcrEngine:
 
     def _model(self, name: str) -> OnnxModel:
         s = self.settings
-        return load_model(name, s.intra_op_threads, s.inter_op_threads, s.spin_threads)
+        return load_model(name, s.intra_op_threads, s.inter_op_threads, s.spin_threads, s.memory_arena)
 
     @property
     def recognizer(self) -> "Recognizer":

@@ -34,6 +34,11 @@ class OcrSettings(BaseModel):
         1, ge=1, le=64,
         description="onnxruntime inter-op threads (sequential execution mode, so 1 is enough).",
     )
+    memory_arena: bool = Field(
+        True,
+        description="Let onnxruntime keep freed tensor memory in its arena for reuse "
+        "(enable_cpu_mem_arena). Off, memory goes back after each call.",
+    )
     spin_threads: bool = Field(
         False,
         description="Let onnxruntime's idle intra-op threads busy-wait for work between "
@@ -63,10 +68,12 @@ class OcrSettings(BaseModel):
         "at 96-144 a lone '0' sometimes reads 'o'/'O'.",
     )
     look_alike_groups: tuple[str, ...] = Field(
-        ("0OoＯ０〇",),
+        ("0OoＯ０〇", "1１", "2２", "3３", "4４", "5５", "6６", "7７", "8８", "9９"),
         description="Characters that read as one symbol in a table cell; a decoded "
         "character of a group is scored with the summed probability of its group "
-        "(a lone '0' splits its mass between '0' and 'O'). The text stays the argmax.",
+        "(a lone '0' splits its mass between '0' and 'O'; a digit of a clean render "
+        "between its half- and full-width forms, which read as the same number). The "
+        "text stays the argmax.",
     )
     # --- strips: short table crops read side by side (ocr.strips) ----------
     strips: bool = Field(

@@ -40,8 +40,8 @@ def test_leaving_the_page_loop_early_stops_the_worker_before_the_document_closes
     with layout.open_document(SAMPLES / "s14_three_pages_2019.pdf", settings.raster) as document:
         n_pages = len(document)
         pages = pipeline._laid_out_pages(document, _Timer())
-        page, found = next(pages)  # the worker is now rendering page 2
-        assert page.number == 1 and found.tables
+        page, found, ocr_reason = next(pages)  # the worker is now rendering page 2
+        assert page.number == 1 and found.tables and ocr_reason == "no text layer"
         pages.close()  # what closing() in extract does when the loop raises
         assert not _layout_threads()
     # the document is closed and the worker gone: a new extract reads it whole

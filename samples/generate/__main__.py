@@ -3,12 +3,11 @@ the samples (samples/) or the stress set (samples/stress/)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
-from .build import build
+from .build import build, read_manifest, write_manifest
 from .catalog import all_specs
 from .spec import SampleSpec
 
@@ -36,18 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     every = specs_of(args.set)
     specs = [s for s in every if not args.names or s.name in args.names]
     manifest_path = args.out / "manifest.json"
-    manifest = {}
-    if manifest_path.exists():
-        manifest = {e["name"]: e for e in json.loads(manifest_path.read_text("utf-8"))}
+    manifest = read_manifest(manifest_path)
     for s in specs:
         t = time.time()
         manifest[s.name] = build(s, args.out)
         size = (args.out / f"{s.name}.pdf").stat().st_size
         print(f"{s.name}: {len(manifest[s.name]['pages'])} pages, {size / 1e6:.2f} MB, "
               f"{time.time() - t:.1f}s", file=sys.stderr)
-    known = {s.name for s in every}
-    entries = [manifest[n] for n in sorted(manifest) if n in known]
-    manifest_path.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    write_manifest(manifest_path, manifest, {s.name for s in every})
     return 0
 
 

@@ -215,3 +215,16 @@ def write_truth(spec: SampleSpec, path: Path) -> None:
     """Write the truth JSON (UTF-8, stable key order)."""
     path.write_text(json.dumps(truth_of(spec), ensure_ascii=False, indent=1) + "\n",
                     encoding="utf-8")
+
+
+def read_manifest(path: Path) -> dict[str, dict]:
+    """The entries of a set's manifest.json by name ({} when there is none yet)."""
+    if not path.exists():
+        return {}
+    return {e["name"]: e for e in json.loads(path.read_text("utf-8"))}
+
+
+def write_manifest(path: Path, manifest: dict[str, dict], known: set[str]) -> None:
+    """Write the entries of the set's known samples, sorted by name."""
+    entries = [manifest[n] for n in sorted(manifest) if n in known]
+    path.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", "utf-8")
