@@ -132,10 +132,16 @@ class Pipeline:
             # closing(): the worker thread stops before the document closes
             for page, found, ocr_reason in laid_out:
                 free_text = page.number <= self.settings.pipeline.free_text_pages
-                if isinstance(found, layout.DigitalLayout):
+                if isinstance(found, layout.DigitalLayout) and ocr_reason is None:
                     texts_by_page.append(_text_layer_cells(found))
                     if free_text:
                         page_texts.append(self._text_layer_free_text(found))
+                elif isinstance(found, layout.DigitalLayout):  # grid and line boxes from the layer
+                    texts_by_page.append(self._read_cells(page, found.tables, timer))
+                    if free_text:
+                        t = time.perf_counter()
+                        page_texts.append(self._read_placed_free_text(page, found))
+                        timer.add("ocr", t)
                 else:
                     page, found = self._upright(page, found, timer)
                     texts_by_page.append(self._read_cells(page, found.tables, timer))
@@ -145,9 +151,10 @@ class Pipeline:
                         timer.add("ocr", t)
                     if self.debug_dir is not None:
                         write_debug_images(found, self.debug_dir / path.stem, prefix=f"p{page.number:03d}_")
-                    if page.text_layer is not None and page.text_layer.chars and cfg.text_layer.enabled:
-                        ocr_reason = f"its text layer was not used ({ocr_reason})"
-                        warnings.append(f"page {page.number}: {ocr_reason}; the page was read by OCR")
+                if ocr_reason and page.text_layer is not None and page.text_layer.chars \
+                        and cfg.text_layer.enabled:
+                    ocr_reason = f"its text layer was not used ({ocr_reason})"
+                    warnings.append(f"page {page.number}: {ocr_reason}; the page was read by OCR")
                 pages_info.append(_page_info(page, ocr_reason))
                 tables_by_page.append(list(found.tables))
         if not pages_info:
@@ -201,8 +208,11 @@ class Pipeline:
 
         A PDF page whose text layer can be trusted (:func:`layout.assess_text_layer`)
         gets its tables from its vector ruling and its text from the layer
-        (:func:`layout.digital_layout`); any other page is turned upright by
-        quarter turns, deskewed and laid out from its image. With
+        (:func:`layout.digital_layout`). A page whose glyphs are placed right
+        but map to the wrong characters (:func:`layout.placement_problem`
+        passes) keeps the vector grid and the glyphs' line boxes, and OCR reads
+        the lines (the reason is returned). Any other page is turned upright
+        by quarter turns, deskewed and laid out from its image. With
         ``PipelineSettings.layout_ahead`` the next page is rendered and laid
         out in one worker thread while the caller reads this one (the document
         is only ever touched by that thread, one page at a time).
@@ -219,11 +229,17 @@ class Pipeline:
             if raw.text_layer is not None:
                 reason = (layout.assess_text_layer(raw.text_layer, cfg.text_layer)
                           if cfg.text_layer.enabled else "reading text layers is turned off")
-            if reason is None:
+            placed = (raw.text_layer is not None and cfg.text_layer.enabled
+                      and layout.placement_problem(raw.text_layer, cfg.text_layer) is None)
+            if placed:
+                # the glyphs and the ruling are where they are printed, even when
+                # the characters are not to be trusted (then OCR reads the lines)
                 t = timer.add("rasterise", t)
                 found = layout.digital_layout(raw, cfg.text_layer)
                 timer.add("lines_grid", t)
-                return raw, found, None
+                if reason is None or found.tables:
+                    return raw, found, reason
+                t = time.perf_counter()
             page = layout.orient_page(raw, cfg.orient, cfg.binarize, cfg.edges)
             t = timer.add("rasterise", t)
             found = self._analyse(page)
@@ -327,6 +343,15 @@ class Pipeline:
         return PageText(found.page.number, tuple(
             (box, text, 1.0) for box, text in found.free_lines if box[1] < zone_bottom
         ))
+
+    def _read_placed_free_text(self, page: Page, found: layout.DigitalLayout) -> PageText:
+        """Recognition of the title zone's free-text lines, boxed by the glyphs' positions."""
+        zone_bottom = self.settings.pipeline.title_zone_fraction * page.height
+        margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
+        whole = (0, 0, page.width, page.height)
+        boxes = [box for box, _ in found.free_lines if box[1] < zone_bottom]
+        read = self.engine.recognize([_crop(page.image, _grow(box, margin, whole)) for box in boxes])
+        return PageText(page.number, tuple((box, r.text, float(r.confidence)) for box, r in zip(boxes, read)))
 
     def _read_free_text(self, page: Page, found: layout.PageLayout) -> PageText:
         """Detection + recognition of the free text outside the tables (title, headings)."""

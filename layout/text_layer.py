@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from .settings import MM_PER_INCH, PT_PER_INCH, TextLayerSettings
 
-__all__ = ["TextLayer", "read_text_layer", "assess_text_layer"]
+__all__ = ["TextLayer", "read_text_layer", "assess_text_layer", "placement_problem", "character_problem"]
 
 _WHITESPACE = {0x20, 0x09, 0x0A, 0x0D, 0x3000, 0xA0, 0xFEFF}
 
@@ -163,23 +163,15 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def assess_text_layer(layer: TextLayer, settings: TextLayerSettings) -> str | None:
-    """Why the text layer of a page cannot be trusted, or None when it can.
+def placement_problem(layer: TextLayer, settings: TextLayerSettings) -> str | None:
+    """Why the layer's characters do not show where the page's text is, or None.
 
-    In this order: no text at all (a scan); a rotated page (``/Rotate``, not
-    handled here); text only in the header and footer margins; a large image
-    on the page (a scan with an OCR layer added by someone else: our own
-    reading is trusted, not theirs; or a table pasted in as a picture, whose
-    text the layer does not hold); glyphs that map to no Unicode or to
-    private-use code points (a font subset without a ToUnicode map); text
-    garbled otherwise: characters interleaved with separators
-    (``同·市·卫·生·局``), or hardly any Chinese characters on a page of a
-    Chinese report (glyphs mapped to the wrong code points).
-
-    Returns
-    -------
-    str or None
-        A reason a user understands, for the warning naming the page.
+    No text at all (a scan); a rotated page (``/Rotate``, not handled here);
+    text only in the header and footer margins; a large image on the page (a
+    scan with an OCR layer added by someone else: our own reading is trusted,
+    not theirs; or a table pasted in as a picture, whose text the layer does
+    not hold). When there is none, the boxes of the characters (and the
+    vector ruling) can be trusted even if the characters cannot.
     """
     n = len(layer.chars)
     if n < settings.min_chars:
@@ -194,6 +186,21 @@ def assess_text_layer(layer: TextLayer, settings: TextLayerSettings) -> str | No
     if layer.image_coverage >= settings.max_image_coverage:
         return (f"an image covers {layer.image_coverage:.0%} of the page (a scan with a text "
                 "layer added, or a table pasted in as a picture): read by OCR instead")
+    return None
+
+
+def character_problem(layer: TextLayer, settings: TextLayerSettings) -> str | None:
+    """Why the layer's characters are not the printed ones, or None.
+
+    Glyphs that map to no Unicode or to private-use code points (a font
+    subset without a ToUnicode map); text garbled otherwise: characters
+    interleaved with separators (``同·市·卫·生·局``), or hardly any Chinese
+    characters on a page of a Chinese report (glyphs mapped to the wrong code
+    points). The glyphs are still where they are printed.
+    """
+    n = len(layer.chars)
+    if n == 0:
+        return None
     codes = np.frombuffer(layer.chars.encode("utf-32-le"), np.uint32)
     private = (codes >= 0xE000) & (codes <= 0xF8FF) | (codes == 0xFFFD)
     bad = float((layer.unmapped | private).mean())
@@ -212,3 +219,15 @@ def assess_text_layer(layer: TextLayer, settings: TextLayerSettings) -> str | No
                 "the text layer is garbled")
     return None
 
+
+def assess_text_layer(layer: TextLayer, settings: TextLayerSettings) -> str | None:
+    """Why the text layer of a page cannot be trusted, or None when it can.
+
+    :func:`placement_problem` first, then :func:`character_problem`.
+
+    Returns
+    -------
+    str or None
+        A reason a user understands, for the warning naming the page.
+    """
+    return placement_problem(layer, settings) or character_problem(layer, settings)

@@ -167,3 +167,18 @@ def test_garbled_document_goes_to_ocr_with_a_warning_per_page(pipeline):
         assert "map to no Unicode character" in page.read_by_reason
         assert any(w.startswith(f"page {page.number}: its text layer was not used") for w in report.warnings)
     assert report.fields and {f.read_by for f in report.fields.values()} == {"ocr"}
+    # the glyphs are still where they are printed: the vector grid and their line
+    # boxes stand, and OCR reads the lines; every value right, none in doubt
+    truth = json.loads((DIGITAL / "d05_garbled_2022.truth.json").read_text("utf-8"))
+    assert set(truth["fields"]) <= set(report.fields)
+    assert all(values_equal(truth["fields"][k], f.value) and not f.review
+               for k, f in report.fields.items() if k in truth["fields"])
+    assert (report.meta.agency, report.meta.year) == (truth["meta"]["agency"], truth["meta"]["year"])
+
+
+def test_placement_is_judged_apart_from_the_characters():
+    garbled = _pages(DIGITAL / "d05_garbled_2022.pdf")[2].text_layer
+    assert layout.placement_problem(garbled, SETTINGS.text_layer) is None
+    assert "map to no Unicode character" in layout.assess_text_layer(garbled, SETTINGS.text_layer)
+    scan = _pages(SAMPLES / "s01_jishishan_2021.pdf")[0].text_layer
+    assert layout.placement_problem(scan, SETTINGS.text_layer) == "no text layer"
