@@ -98,13 +98,19 @@ class Document:
             finished = _finish_page(index + 1, image, dpi, self._settings, self.path, dpi_measured=True)
             if not self._settings.read_text_layer:
                 return finished
-            layer = read_text_layer(page, finished.dpi, finished.width, finished.height,
-                                    self._text_layer)
+            layer = read_text_layer(page, finished.dpi, self._text_layer)
+            shown = (page.get_rotation() // 90) % 4  # pdfium renders /Rotate
         except pdfium.PdfiumError as err:
             raise InputError(f"page {index + 1} of the PDF cannot be rendered "
                              f"(corrupt or truncated file): {err}", self.path) from err
         finally:
             page.close()
+        # turn the image as the text layer found the text upright
+        extra = (layer.turns - shown) % 4
+        if extra:
+            finished = dataclasses.replace(finished, image=np.ascontiguousarray(np.rot90(finished.image, -extra)),
+                                           rotation=90 * extra)
+        layer = dataclasses.replace(layer, width=finished.width, height=finished.height)
         return dataclasses.replace(finished, text_layer=layer)
 
     def close(self) -> None:

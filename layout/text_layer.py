@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from .settings import MM_PER_INCH, PT_PER_INCH, TextLayerSettings
 
-__all__ = ["TextLayer", "read_text_layer", "assess_text_layer", "placement_problem", "character_problem"]
+__all__ = ["TextLayer", "read_text_layer", "page_boxes_to_px", "assess_text_layer", "placement_problem", "character_problem"]
 
 _WHITESPACE = {0x20, 0x09, 0x0A, 0x0D, 0x3000, 0xA0, 0xFEFF}
 
@@ -38,8 +38,10 @@ class TextLayer:
     rulings : (m, 4) float64 — axis-aligned dark paths thinner than
         ``TextLayerSettings.ruling_max_thickness_mm`` across: table borders.
     image_coverage : float — share of the page area under its largest image.
-    rotation : int — the page's ``/Rotate`` (degrees); boxes are unrotated.
-    width, height : int — the rendered page image's size, px.
+    turns : int — clockwise quarter turns from PDF user space to the frame of
+        the boxes: the one in which most characters stand upright (pdfium's
+        character angles), whatever the page's ``/Rotate``.
+    width, height : int — the page image's size in that frame, px.
     """
 
     chars: str
@@ -47,7 +49,7 @@ class TextLayer:
     unmapped: np.ndarray = field(repr=False)
     rulings: np.ndarray = field(repr=False)
     image_coverage: float
-    rotation: int
+    turns: int
     dpi: float
     width: int
     height: int
@@ -104,17 +106,57 @@ def _path_rulings(obj, settings: TextLayerSettings) -> list[tuple[float, float, 
     return out
 
 
-def read_text_layer(page: pdfium.PdfPage, dpi: float, width: int, height: int,
-                    settings: TextLayerSettings) -> TextLayer:
+def page_boxes_to_px(boxes: np.ndarray, cropbox: tuple[float, float, float, float], turns: int,
+                     scale: float) -> np.ndarray:
+    """PDF user-space boxes as px boxes of the page turned `turns` quarters clockwise.
+
+    Parameters
+    ----------
+    boxes : (n, 4) float ndarray
+        ``(left, bottom, right, top)`` in PDF points.
+    cropbox : (left, bottom, right, top) of the page, points.
+    turns : int
+        Clockwise quarter turns of the page image against user space.
+    scale : float
+        px per point (dpi / 72).
+
+    Returns
+    -------
+    (n, 4) float64 ndarray
+        ``(x0, y0, x1, y1)`` px, origin top-left of the turned page.
+    """
+    if boxes.size == 0:
+        return np.zeros((0, 4))
+    c_left, c_bottom, c_right, c_top = cropbox
+    width, height = c_right - c_left, c_top - c_bottom
+    l, b, r, t = np.asarray(boxes, np.float64).T
+    u0, u1 = l - c_left, r - c_left          # across the unturned page, from its left
+    v0, v1 = c_top - t, c_top - b            # down the unturned page, from its top
+    turns %= 4
+    if turns == 1:    # a clockwise turn: x' = height - v, y' = u
+        x0, x1, y0, y1 = height - v1, height - v0, u0, u1
+    elif turns == 2:
+        x0, x1, y0, y1 = width - u1, width - u0, height - v1, height - v0
+    elif turns == 3:  # x' = v, y' = width - u
+        x0, x1, y0, y1 = v0, v1, width - u1, width - u0
+    else:
+        x0, x1, y0, y1 = u0, u1, v0, v1
+    return np.stack([x0, y0, x1, y1], axis=1) * scale
+
+
+def read_text_layer(page: pdfium.PdfPage, dpi: float, settings: TextLayerSettings) -> TextLayer:
     """The characters and ruling paths of a PDF page, px at `dpi` (origin top-left).
+
+    The boxes are in the frame where most characters stand upright
+    (``TextLayer.turns``): a landscape page authored sideways and shown by
+    ``/Rotate``, or upright content given a ``/Rotate``, both come out upright.
+    The caller turns the rendered image the same way.
 
     Parameters
     ----------
     page : pypdfium2 PdfPage
     dpi : float
         Resolution of the page image the boxes refer to.
-    width, height : int
-        Size of that image, px.
     settings : TextLayerSettings
 
     Returns
@@ -124,15 +166,9 @@ def read_text_layer(page: pdfium.PdfPage, dpi: float, width: int, height: int,
     left, bottom, right, top = page.get_cropbox()
     scale = dpi / PT_PER_INCH
 
-    def to_px(boxes: np.ndarray) -> np.ndarray:
-        if boxes.size == 0:
-            return np.zeros((0, 4))
-        l, b, r, t = boxes.T
-        return np.stack([(l - left) * scale, (top - t) * scale, (r - left) * scale, (top - b) * scale], axis=1)
-
     textpage = page.get_textpage()
     try:
-        chars, boxes, unmapped = [], [], []
+        chars, boxes, unmapped, angles = [], [], [], []
         for i in range(textpage.count_chars()):
             code = pdfium_c.FPDFText_GetUnicode(textpage, i)
             if code in _WHITESPACE or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
@@ -140,8 +176,14 @@ def read_text_layer(page: pdfium.PdfPage, dpi: float, width: int, height: int,
             chars.append(chr(code) if 0 < code < 0x110000 else "\ufffd")
             boxes.append(textpage.get_charbox(i, loose=True))
             unmapped.append(pdfium_c.FPDFText_HasUnicodeMapError(textpage, i) == 1)
+            angles.append(pdfium_c.FPDFText_GetCharAngle(textpage, i))
     finally:
         textpage.close()
+    if chars:  # pdfium's angles run clockwise: text turned a quarter left reads 270°
+        quarter = np.round(np.degrees(np.asarray(angles)) / 90.0).astype(np.int64) % 4
+        turns = int(-np.bincount(quarter, minlength=4).argmax()) % 4
+    else:
+        turns = (page.get_rotation() // 90) % 4  # as pdfium renders it
     rulings: list[tuple[float, float, float, float]] = []
     page_area = max((right - left) * (top - bottom), 1e-6)
     coverage = 0.0
@@ -152,11 +194,16 @@ def read_text_layer(page: pdfium.PdfPage, dpi: float, width: int, height: int,
             x0, y0, x1, y1 = obj.get_bounds()
             inter = max(0.0, min(x1, right) - max(x0, left)) * max(0.0, min(y1, top) - max(y0, bottom))
             coverage = max(coverage, inter / page_area)
-    box_px = to_px(np.asarray(boxes, np.float64).reshape(-1, 4))  # (l, b, r, t) in points
-    return TextLayer(chars="".join(chars), boxes=box_px, unmapped=np.asarray(unmapped, bool),
-                     rulings=to_px(np.asarray(rulings, np.float64).reshape(-1, 4)),
-                     image_coverage=float(coverage), rotation=int(page.get_rotation()),
-                     dpi=float(dpi), width=int(width), height=int(height))
+    cropbox = (left, bottom, right, top)
+    width, height = (right - left) * scale, (top - bottom) * scale
+    if turns % 2:
+        width, height = height, width
+    return TextLayer(chars="".join(chars),
+                     boxes=page_boxes_to_px(np.asarray(boxes, np.float64).reshape(-1, 4), cropbox, turns, scale),
+                     unmapped=np.asarray(unmapped, bool),
+                     rulings=page_boxes_to_px(np.asarray(rulings, np.float64).reshape(-1, 4), cropbox, turns, scale),
+                     image_coverage=float(coverage), turns=turns,
+                     dpi=float(dpi), width=int(round(width)), height=int(round(height)))
 
 
 def _is_cjk(ch: str) -> bool:
@@ -166,8 +213,7 @@ def _is_cjk(ch: str) -> bool:
 def placement_problem(layer: TextLayer, settings: TextLayerSettings) -> str | None:
     """Why the layer's characters do not show where the page's text is, or None.
 
-    No text at all (a scan); a rotated page (``/Rotate``, not handled here);
-    text only in the header and footer margins; a large image on the page (a
+    No text at all (a scan); text only in the header and footer margins; a large image on the page (a
     scan with an OCR layer added by someone else: our own reading is trusted,
     not theirs; or a table pasted in as a picture, whose text the layer does
     not hold). When there is none, the boxes of the characters (and the
@@ -176,8 +222,6 @@ def placement_problem(layer: TextLayer, settings: TextLayerSettings) -> str | No
     n = len(layer.chars)
     if n < settings.min_chars:
         return "no text layer" if n == 0 else f"only {n} characters in the text layer"
-    if layer.rotation % 360:
-        return f"the page is rotated by /Rotate {layer.rotation}"
     margin = settings.margin_fraction * layer.height
     centre_y = (layer.boxes[:, 1] + layer.boxes[:, 3]) / 2
     body = (centre_y > margin) & (centre_y < layer.height - margin)

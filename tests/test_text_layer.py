@@ -82,13 +82,40 @@ def test_glyphs_without_unicode_mapping():
     assert reasons and all(r and "map to no Unicode character" in r for r in reasons)
 
 
-def test_a_rotated_page_goes_to_ocr(tmp_path):
-    document = pdfium.PdfDocument(DIGITAL / "d01_digital_2021.pdf")
-    document[1].set_rotation(90)
-    document.save(tmp_path / "rotated.pdf")
-    reasons = _verdicts(tmp_path / "rotated.pdf")
-    assert reasons[0] is None and reasons[1] == "the page is rotated by /Rotate 90"
+def _turned_content(path: Path, out: Path, rotate: int) -> Path:
+    """Every page's content turned a quarter left in user space (landscape-authored),
+    the page box swapped to match, and ``/Rotate`` set to `rotate`."""
+    document = pdfium.PdfDocument(path)
+    for page in document:
+        w, h = page.get_size()
+        quarter_left = pdfium_c.FS_MATRIX(0, 1, -1, 0, h, 0)  # (x, y) -> (h - y, x)
+        assert pdfium_c.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(quarter_left), None)
+        page.set_mediabox(0, 0, h, w)
+        page.set_cropbox(0, 0, h, w)
+        page.set_rotation(rotate)
+        page.gen_content()
+    document.save(out)
+    return out
 
+
+def test_rotated_pages_are_read_upright_from_their_text_layer(tmp_path, pipeline):
+    # upright content given a /Rotate (shown sideways), and sideways content shown
+    # upright by /Rotate 90 (a landscape page as Word writes it): the characters'
+    # own angles say which way is up, and the image is turned to match
+    truth = json.loads((DIGITAL / "d01_digital_2021.truth.json").read_text("utf-8"))["fields"]
+    given = pdfium.PdfDocument(DIGITAL / "d01_digital_2021.pdf")
+    given[1].set_rotation(90)
+    given.save(tmp_path / "rotated.pdf")
+    cases = {tmp_path / "rotated.pdf": [0, 270, 0],
+             _turned_content(DIGITAL / "d01_digital_2021.pdf", tmp_path / "landscape.pdf", 90): [0, 0, 0],
+             _turned_content(DIGITAL / "d01_digital_2021.pdf", tmp_path / "sideways.pdf", 0): [90, 90, 90]}
+    for path, turned in cases.items():
+        assert _verdicts(path) == [None] * 3
+        report = pipeline.extract(path)
+        assert [p.rotation for p in report.pages] == turned, path.name
+        assert all(p.read_by == "text_layer" and p.height > p.width for p in report.pages)
+        assert all(values_equal(truth[k], report.fields[k].value) and not report.fields[k].review
+                   for k in truth), path.name
 
 def test_latin_only_text_on_a_report_page_is_garbled(tmp_path):
     document = pdfium.PdfDocument.new()
