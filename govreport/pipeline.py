@@ -225,13 +225,13 @@ class Pipeline:
             raw = next(pages, None)
             if raw is None:
                 return None
-            reason = "no text layer"
-            if raw.text_layer is not None:
-                reason = (layout.assess_text_layer(raw.text_layer, cfg.text_layer)
-                          if cfg.text_layer.enabled else "reading text layers is turned off")
-            placed = (raw.text_layer is not None and cfg.text_layer.enabled
-                      and layout.placement_problem(raw.text_layer, cfg.text_layer) is None)
-            if placed:
+            placement = reason = "no text layer"
+            if raw.text_layer is not None and not cfg.text_layer.enabled:
+                placement = reason = "reading text layers is turned off"
+            elif raw.text_layer is not None:  # what assess_text_layer says, in its two parts
+                placement = layout.placement_problem(raw.text_layer, cfg.text_layer)
+                reason = placement or layout.character_problem(raw.text_layer, cfg.text_layer)
+            if placement is None:
                 # the glyphs and the ruling are where they are printed, even when
                 # the characters are not to be trusted (then OCR reads the lines)
                 t = timer.add("rasterise", t)
@@ -339,25 +339,26 @@ class Pipeline:
 
     def _text_layer_free_text(self, found: layout.DigitalLayout) -> PageText:
         """The text layer's lines outside the tables in the title zone, as OCR would read them."""
-        zone_bottom = self.settings.pipeline.title_zone_fraction * found.page.height
         return PageText(found.page.number, tuple(
-            (box, text, 1.0) for box, text in found.free_lines if box[1] < zone_bottom
+            (box, text, 1.0) for box, text in found.free_lines if self._in_title_zone(box, found.page)
         ))
+
+    def _in_title_zone(self, box: Box, page: Page) -> bool:
+        """The box starts in the top ``title_zone_fraction`` of the page."""
+        return box[1] < self.settings.pipeline.title_zone_fraction * page.height
 
     def _read_placed_free_text(self, page: Page, found: layout.DigitalLayout) -> PageText:
         """Recognition of the title zone's free-text lines, boxed by the glyphs' positions."""
-        zone_bottom = self.settings.pipeline.title_zone_fraction * page.height
         margin = round(self.settings.pipeline.crop_margin_mm * page.dpi / MM_PER_INCH)
         whole = (0, 0, page.width, page.height)
-        boxes = [box for box, _ in found.free_lines if box[1] < zone_bottom]
+        boxes = [box for box, _ in found.free_lines if self._in_title_zone(box, page)]
         read = self.engine.recognize([_crop(page.image, _grow(box, margin, whole)) for box in boxes])
         return PageText(page.number, tuple((box, r.text, float(r.confidence)) for box, r in zip(boxes, read)))
 
     def _read_free_text(self, page: Page, found: layout.PageLayout) -> PageText:
         """Detection + recognition of the free text outside the tables (title, headings)."""
         regions = layout.text_regions(found.mask, found.tables, page.dpi, self.settings.layout.regions)
-        zone_bottom = self.settings.pipeline.title_zone_fraction * page.height
-        regions = [box for box in regions if box[1] < zone_bottom]
+        regions = [box for box in regions if self._in_title_zone(box, page)]
         if not regions:
             return PageText(page.number, ())
         # Detect on the regions' bounding box only, not the whole page: the

@@ -22,7 +22,7 @@ from .orient import flip_page, orient_page, rotate_quarter
 from .raster import Document, open_document
 from .settings import LayoutSettings, mm_to_px
 from .tables import PageLayout, analyse_page, continues, find_tables, link_continuations, text_regions
-from .text_layer import TextLayer, assess_text_layer, placement_problem, read_text_layer
+from .text_layer import TextLayer, assess_text_layer, character_problem, placement_problem, read_text_layer
 from .types import Box, Cell, Page, Table
 from .vector_grid import DigitalLayout, digital_layout
 
@@ -44,6 +44,7 @@ __all__ = [
     "read_text_layer",
     "assess_text_layer",
     "placement_problem",
+    "character_problem",
     "DigitalLayout",
     "digital_layout",
     "mm_to_px",

@@ -19,7 +19,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .settings import MM_PER_INCH, PT_PER_INCH, TextLayerSettings
+from .settings import PT_PER_INCH, TextLayerSettings, mm_to_px
 
 __all__ = ["TextLayer", "read_text_layer", "page_boxes_to_px", "assess_text_layer", "placement_problem", "character_problem"]
 
@@ -68,7 +68,7 @@ def _path_rulings(obj, settings: TextLayerSettings) -> list[tuple[float, float, 
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke):
         return []
-    thin = settings.ruling_max_thickness_mm * PT_PER_INCH / MM_PER_INCH
+    thin = mm_to_px(settings.ruling_max_thickness_mm, PT_PER_INCH)  # points
     left, bottom, right, top = obj.get_bounds()
     out = []
     if fill.value:
@@ -96,7 +96,7 @@ def _path_rulings(obj, settings: TextLayerSettings) -> list[tuple[float, float, 
                 points[-1].append(point)
                 if pdfium_c.FPDFPathSegment_GetClose(seg):
                     points[-1].append(points[-1][0])
-        tol = settings.ruling_max_thickness_mm * PT_PER_INCH / MM_PER_INCH / 2
+        tol = thin / 2
         for run in points:
             for (x0, y0), (x1, y1) in zip(run, run[1:]):
                 if abs(y1 - y0) <= tol:  # horizontal
@@ -206,8 +206,14 @@ def read_text_layer(page: pdfium.PdfPage, dpi: float, settings: TextLayerSetting
                      dpi=float(dpi), width=int(round(width)), height=int(round(height)))
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+def _is_cjk(codes: np.ndarray) -> np.ndarray:
+    """(n,) bool: the code points are CJK ideographs (extension A, unified, compatibility)."""
+    return ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))
+
+
+def _codes(text: str) -> np.ndarray:
+    """(len(text),) uint32 code points."""
+    return np.frombuffer(text.encode("utf-32-le"), np.uint32)
 
 
 def placement_problem(layer: TextLayer, settings: TextLayerSettings) -> str | None:
@@ -245,17 +251,17 @@ def character_problem(layer: TextLayer, settings: TextLayerSettings) -> str | No
     n = len(layer.chars)
     if n == 0:
         return None
-    codes = np.frombuffer(layer.chars.encode("utf-32-le"), np.uint32)
+    codes = _codes(layer.chars)
     private = (codes >= 0xE000) & (codes <= 0xF8FF) | (codes == 0xFFFD)
     bad = float((layer.unmapped | private).mean())
     if bad > settings.max_unmapped_share:
         return f"{bad:.0%} of the glyphs map to no Unicode character (a font without a ToUnicode map)"
-    cjk = np.fromiter((_is_cjk(ch) for ch in layer.chars), bool, n)
+    cjk = _is_cjk(codes)
     if cjk.mean() < settings.min_cjk_share:
         return f"only {cjk.mean():.0%} of the characters are Chinese: the text layer is garbled"
     # spaced out: a Chinese character, a separator, a Chinese character
     # (how the text of seed 002 comes out: 同·市·卫·生·局)
-    separator = np.fromiter((ch in settings.separators for ch in layer.chars), bool, n)
+    separator = np.isin(codes, _codes(settings.separators))
     spaced = cjk[:-2] & separator[1:-1] & cjk[2:]
     share = float(spaced.sum()) / max(int(cjk.sum()), 1)
     if share > settings.max_spaced_share:
