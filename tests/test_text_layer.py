@@ -153,11 +153,11 @@ def test_vector_grid_of_a_table_split_over_two_pages():
                  if t.page == part.page - 1 and t.n_cols == part.n_cols)
     # the same columns on both pages, to the px of the vector ruling
     assert np.abs(np.subtract(first.col_edges, part.col_edges)).max() <= 2
-    # merged cells: the header's 申请人情况 spans the applicant columns
-    header = [c for c in first.cells if c.row == 0 and c.col_span > 1]
-    assert header and all(c.row_span >= 1 for c in header)
-    texts = {text for f in found for lines in f.cell_lines.values() for _, text in lines}
-    assert "申请人情况" in texts and "法人或其他组织" in texts
+    # merged cells: 申请人情况 spans every applicant column, 法人或其他组织 the five
+    # kinds of organisation under it
+    text_of = {box: "".join(t for _, t in lines) for f in found for box, lines in f.cell_lines.items()}
+    span = {text_of.get(c.bbox): c.col_span for c in first.cells}
+    assert span["申请人情况"] == 7 and span["法人或其他组织"] == 5
     # every character of a cell lies inside its cell
     for f in found:
         for cell_box, lines in f.cell_lines.items():
