@@ -27,7 +27,7 @@ An output whose ``source.sha256`` equals the input's hash and which has no
 ``error`` is kept and the report skipped, so rerunning after a crash or a
 kill resumes where it stopped; failed reports are retried; ``force`` redoes
 everything. After the batch, ``summary.json``, ``dataset.csv`` and
-``review.csv`` are written (see :mod:`govreport.tables`). Every file is
+``review.csv`` are written (the tables by :mod:`govreport.tables`). Every file is
 written atomically (temp file in the same folder, fsync, ``os.replace``).
 
 The pool
@@ -63,7 +63,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 
+from .atomic import write_atomic
 from .pipeline import error_report_for, file_sha256
+from .tables import ReportRef, write_tables
 from .settings import Settings
 
 __all__ = [
@@ -236,42 +238,6 @@ def name_units(paths: Sequence[Path]) -> list[Unit]:
 
 # --------------------------------------------------------------------------
 # Files
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one.
-
-    The bytes go to a temp file in the same folder, are fsynced, and the temp
-    file replaces ``path`` (``os.replace``); the folder is fsynced after.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (best effort; not all systems allow it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -641,7 +607,9 @@ def run_batch(units: Sequence[Unit], options: BatchOptions,
     summary = BatchSummary(results=[r for r in results if r is not None],
                            seconds=time.perf_counter() - start, jobs=jobs,
                            threads_per_job=threads)
-    write_tables(units, out_dir, summary)
+    write_atomic(out_dir / "summary.json",
+                 json.dumps(summary.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+    write_tables([ReportRef(file=str(u.path), output=u.output_file) for u in units], out_dir)
     return summary
 
 
@@ -732,104 +700,3 @@ def _poll_worker(w: _Worker, units: Sequence[Unit], finish: Any, fail: Any) -> b
     if w.task is not None:
         fail(w, _death_message(w.process.exitcode))
     return True
-
-
-def iter_outputs(units: Iterable[Unit], out_dir: Path) -> Iterable[tuple[Unit, dict[str, Any]]]:
-    """Each unit with its output JSON as a dict, one at a time (missing ones left out)."""
-    for unit in units:
-        try:
-            yield unit, json.loads((out_dir / unit.output_file).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-
-
-# --------------------------------------------------------------------------
-# Tables written after the batch
-
-CSV_ENCODING = "utf-8-sig"
-"""UTF-8 with a BOM, so that Excel shows the Chinese text; pandas reads it as is."""
-
-DATASET_INFO_COLUMNS = ("file", "output", "error", "pages", "agency", "year",
-                        "template_proactive", "template_applications", "review_fields",
-                        "failed_checks")
-REVIEW_COLUMNS = ("file", "output", "key", "value", "raw", "page", "x0", "y0", "x1", "y1",
-                  "confidence", "label", "reasons")
-
-
-def canonical_keys(outputs: Iterable[dict[str, Any]]) -> list[str]:
-    """Dataset columns: the canonical keys of ``models.schema`` when it lists
-    them, followed by any other key the reports hold, sorted."""
-    try:
-        from models.schema import all_keys  # type: ignore[attr-defined]
-
-        keys = list(all_keys())
-    except (ImportError, AttributeError, TypeError):
-        keys = []
-    known = set(keys)
-    extra: set[str] = set()
-    for data in outputs:
-        extra.update(k for k in (data.get("fields") or {}) if k not in known)
-    return keys + sorted(extra)
-
-
-def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """CSV text (RFC 4180 quoting, ``\\r\\n`` rows) encoded for Excel and pandas."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode(CSV_ENCODING)
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell: empty for None, the value otherwise."""
-    return "" if value is None else value
-
-
-def _dataset_row(unit: Unit, data: dict[str, Any], keys: Sequence[str]) -> list[Any]:
-    meta = data.get("meta") or {}
-    template = meta.get("template") or {}
-    fields = data.get("fields") or {}
-    info = [
-        str(unit.path), unit.output_file, data.get("error"),
-        (data.get("source") or {}).get("pages"), meta.get("agency"), meta.get("year"),
-        template.get("proactive"), template.get("applications"),
-        sum(bool(f.get("review")) for f in fields.values()),
-        sum(c.get("status") == "failed" for c in data.get("checks") or []),
-    ]
-    values = [(fields.get(k) or {}).get("value") for k in keys]
-    return [_cell(v) for v in info + values]
-
-
-def _review_rows(unit: Unit, data: dict[str, Any]) -> Iterable[list[Any]]:
-    for key, f in (data.get("fields") or {}).items():
-        if not f.get("review"):
-            continue
-        x0, y0, x1, y1 = (list(f.get("bbox") or []) + [None] * 4)[:4]
-        yield [_cell(v) for v in (
-            str(unit.path), unit.output_file, key, f.get("value"), f.get("raw"), f.get("page"),
-            x0, y0, x1, y1, f.get("confidence"), f.get("label"),
-            "; ".join(f.get("reasons") or []),
-        )]
-
-
-def write_tables(units: Sequence[Unit], out_dir: Path, summary: BatchSummary) -> None:
-    """Write ``summary.json``, ``dataset.csv`` and ``review.csv`` (atomically).
-
-    The reports are read back from ``out_dir`` one at a time, so skipped
-    (earlier) reports are in the tables too and memory stays flat.
-    """
-    write_atomic(out_dir / "summary.json",
-                 json.dumps(summary.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
-    keys = canonical_keys(data for _, data in iter_outputs(units, out_dir))
-    write_atomic(out_dir / "dataset.csv", _csv_bytes(
-        [*DATASET_INFO_COLUMNS, *keys],
-        (_dataset_row(u, d, keys) for u, d in iter_outputs(units, out_dir)),
-    ))
-    write_atomic(out_dir / "review.csv", _csv_bytes(
-        REVIEW_COLUMNS,
-        (row for u, d in iter_outputs(units, out_dir) for row in _review_rows(u, d)),
-    ))

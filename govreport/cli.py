@@ -3,14 +3,17 @@
     govreport extract archive/ more/*.pdf -o out/ --jobs 2
     govreport extract scan.pdf -o out/
     govreport schema > report.schema.json
+    govreport review out/                   out/review/index.html
+    govreport apply-corrections out/ corrections.json
     python -m govreport ...            (the same)
 
 Subcommands live in modules that expose ``add_parser(subparsers)``; the
 parser it adds sets ``run`` (``parser.set_defaults(run=run)``), a function
 taking the parsed ``argparse.Namespace`` and returning the exit code.
 ``extract`` and ``schema`` are defined here; ``eval``
-(``govreport/evaluate.py``) and ``tune`` (``govreport/tune.py``) in their
-own modules.
+(``govreport/evaluate.py``), ``tune`` (``govreport/tune.py``), ``review``
+and ``apply-corrections`` (``govreport/review/commands.py``) in their own
+modules.
 
 Exit codes: 0 every file extracted; 1 some file failed (or the batch could
 not run); 2 bad arguments (unknown option, no inputs found, output folder not
@@ -32,7 +35,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
-SUBCOMMAND_MODULES = ("govreport.evaluate", "govreport.tune")
+SUBCOMMAND_MODULES = ("govreport.evaluate", "govreport.tune", "govreport.review.commands")
 """Modules adding subcommands through their ``add_parser``."""
 
 
@@ -94,7 +97,7 @@ def _add_subcommand_modules(subparsers: argparse._SubParsersAction) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full parser: ``extract``, ``schema``, ``eval`` and ``tune``."""
+    """The full parser: ``extract``, ``schema`` and the subcommand modules'."""
     from . import __version__
 
     parser = argparse.ArgumentParser(

@@ -33,7 +33,7 @@ from typing import Any, Sequence
 
 from models import Report
 
-from .batch import write_atomic
+from .atomic import write_atomic
 from .pipeline import Pipeline
 from .settings import Settings
 

@@ -155,7 +155,7 @@ class Pipeline:
                         and cfg.text_layer.enabled:
                     ocr_reason = f"its text layer was not used ({ocr_reason})"
                     warnings.append(f"page {page.number}: {ocr_reason}; the page was read by OCR")
-                pages_info.append(_page_info(page, ocr_reason))
+                pages_info.append(_page_info(page, ocr_reason, found.tables))
                 tables_by_page.append(list(found.tables))
         if not pages_info:
             raise layout.InputError(f"{path.name}: the document has no pages")
@@ -452,13 +452,21 @@ def _grow(box: tuple[int, int, int, int], margin: int,
     return (max(x0 - margin, lx0), max(y0 - margin, ly0), min(x1 + margin, lx1), min(y1 + margin, ly1))
 
 
-def _page_info(page: Page, ocr_reason: str | None) -> models.PageInfo:
+def _table_grid(table: Table) -> models.TableGrid:
+    def box(b: Box) -> Box:
+        return tuple(int(v) for v in b)  # type: ignore[return-value]
+
+    return models.TableGrid(bbox=box(table.bbox), cells=[box(cell.bbox) for cell in table.cells])
+
+
+def _page_info(page: Page, ocr_reason: str | None, tables: Sequence[Table] = ()) -> models.PageInfo:
     return models.PageInfo(number=page.number, width=page.width, height=page.height,
                            dpi=round(float(page.dpi), 2), rotation=page.rotation,
                            skew_degrees=round(float(page.skew_degrees), 3),
                            homography=[[round(v, 8) for v in row] for row in page.homography]
                            if page.homography else None,
-                           read_by="ocr" if ocr_reason else "text_layer", read_by_reason=ocr_reason)
+                           read_by="ocr" if ocr_reason else "text_layer", read_by_reason=ocr_reason,
+                           tables=[_table_grid(t) for t in tables])
 
 
 def _scanned_among_digital(pages: Sequence[models.PageInfo]) -> list[str]:

@@ -81,6 +81,28 @@ class PipelineSettings(BaseModel):
     )
 
 
+class ReviewSettings(BaseModel):
+    """How the review site shows the pages.
+
+    The page images are re-rendered from the source at the dpi the pipeline
+    read them at, then scaled down to ``image_width_px`` for the screen: the
+    boxes are drawn in the page's own px (an SVG over the image), so the
+    scale changes only sharpness and file size.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    image_width_px: int = Field(
+        1400, ge=200,
+        description="width of the page JPEGs (px); wider pages are scaled down, narrower kept",
+    )
+    jpeg_quality: int = Field(80, ge=30, le=100, description="JPEG quality of the page images")
+    zoom: float = Field(
+        1.8, ge=1.0, le=8.0,
+        description="page zoom (times fit-to-width) when a flagged value or check is chosen",
+    )
+
+
 class Settings(BaseModel):
     """All of govreport's settings; see each section's class for its fields."""
 
@@ -90,6 +112,7 @@ class Settings(BaseModel):
     layout: LayoutSettings = Field(default_factory=LayoutSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     mapping: MappingSettings = Field(default_factory=MappingSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
 
     @classmethod
     def resolve(cls, source: SettingsSource = None) -> "Settings":

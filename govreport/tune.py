@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .evaluate import EvalResult, Sample, evaluate, find_samples_or_say
-from .batch import write_atomic
+from .atomic import write_atomic
 from .pipeline import Pipeline
 from .settings import Settings
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from .errors import InputError
 from .orient import flip_page, orient_page, rotate_quarter
 from .raster import Document, open_document
+from .replay import replay_page
 from .settings import LayoutSettings, mm_to_px
 from .tables import PageLayout, analyse_page, continues, find_tables, link_continuations, text_regions
 from .text_layer import TextLayer, assess_text_layer, character_problem, placement_problem, read_text_layer
@@ -34,6 +35,7 @@ __all__ = [
     "orient_page",
     "flip_page",
     "rotate_quarter",
+    "replay_page",
     "PageLayout",
     "analyse_page",
     "find_tables",

@@ -152,7 +152,8 @@ def failed_reason(check: Check) -> str:
 
 
 def keys_to_review(checks: Iterable[Check],
-                   values: Optional[Mapping[str, Optional[Number]]] = None) -> dict[str, list[str]]:
+                   values: Optional[Mapping[str, Optional[Number]]] = None,
+                   settled: Iterable[str] = ()) -> dict[str, list[str]]:
     """Keys marked for review by failed rules -> the reasons (one per rule).
 
     Every key a failed rule reads is marked, blank cells included: a blank
@@ -164,9 +165,14 @@ def keys_to_review(checks: Iterable[Check],
     error that cancels it in the passing sum. A failed rule whose every key
     is so confirmed (two errors that cancel in one row, a cell the report
     lacks) marks them all.
+
+    `settled` keys were decided by a person (``fields[key].corrected``):
+    they are never marked, and they confirm like a passing rule does, so a
+    failed rule marks only its unsettled keys (none when all are settled).
     """
     checks = list(checks)
-    confirmed: set[str] = set()
+    settled = set(settled)
+    confirmed: set[str] = set(settled)
     if values is not None:
         for ch in checks:
             if ch.status == "passed" and all(values.get(k) is not None for k in ch.keys):
@@ -176,6 +182,6 @@ def keys_to_review(checks: Iterable[Check],
         if ch.status != "failed":
             continue
         doubtful = [k for k in ch.keys if k not in confirmed] or list(ch.keys)
-        for k in doubtful:
+        for k in (k for k in doubtful if k not in settled):
             out.setdefault(k, []).append(failed_reason(ch))
     return out

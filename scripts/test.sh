@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh test
 scripts/install-fonts.sh         # the OCR tests render text, the generator tests draw reports
 scripts/install-libreoffice.sh   # the DOCX renderer test converts a report with LibreOffice
+scripts/install-chromium.sh      # the review site's tests run in a real (headless) Chromium
 # pytest exits 5 when it collected no test: with set -e that fails the run too.
 .venv/bin/python -m pytest "$@"
 .venv/bin/govreport eval samples/ --min-accuracy 0.99 --max-silent-errors 0 --max-needless-review 0.03 --json out/eval.json

@@ -30,3 +30,26 @@ def sample_report(pipeline):
         return report, time.perf_counter() - started
 
     return run
+
+
+REVIEW_SAMPLES = (
+    "s08_balance_fail_2022.pdf",        # a failed balance rule, 8 values flagged
+    "s09_appeals_fail_2023.pdf",        # a failed appeals sum
+    "s10_rot90_2021.pdf",               # scanned sideways: pages turned a quarter
+    "s03_tongren_2023.pdf",             # one value flagged
+    "stress/t05_perspective_2021.pdf",  # warped scan: pages rectified by a homography
+    "digital/d06_mixed_2023.pdf",       # text-layer pages beside a skewed scanned page
+)
+"""Reports whose extract the review tests work on: every page geometry the site must replay."""
+
+
+@pytest.fixture(scope="session")
+def review_extract(tmp_path_factory) -> Path:
+    """A real ``govreport extract`` of REVIEW_SAMPLES; copy it before changing it."""
+    from govreport.cli import main
+
+    out = tmp_path_factory.mktemp("review") / "out"
+    code = main(["extract", *(str(SAMPLES / name) for name in REVIEW_SAMPLES),
+                 "-o", str(out), "-j", "2", "-q"])
+    assert code == 0
+    return out
