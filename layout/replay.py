@@ -59,8 +59,6 @@ def replay_page(page: Page, dpi: float, rotation: int, skew_degrees: float,
         image = rotate_degrees(image, skew_degrees)
     if homography is not None:
         image = warp_page(image, np.asarray(homography, dtype=np.float64))
-    if image.ndim == 2:
-        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     width, height = size
     if image.shape[:2] != (height, width):  # rounding of a rescale: at most a pixel or two
         image = cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR)

@@ -31,7 +31,7 @@ from typing import Any, Mapping, Sequence
 from models import Correction, FieldValue, Report, failed_reason, keys_to_review, run_checks
 
 from ..atomic import write_atomic
-from ..tables import ReportRef, batch_reports, write_tables
+from ..tables import batch_reports, write_tables
 
 __all__ = ["ACTIONS", "CorrectionsError", "Decision", "AppliedReport", "read_corrections",
            "settle", "apply_corrections"]
@@ -216,7 +216,5 @@ def apply_corrections(out_dir: Path, corrections: Path | Mapping[str, Any]) -> l
             output=name, settled=count,
             still_flagged=sum(f.review for f in report.fields.values()),
             failed_checks=sum(c.status == "failed" for c in report.checks)))
-    if not refs:
-        refs = [ReportRef(file=r.source.path, output=n) for n, r, _ in updated]
     write_tables(refs, out_dir)
     return done

@@ -35,8 +35,6 @@ class PageImage:
 
     number: int
     file: str
-    width: int   # px of the page the boxes refer to (pages[].width)
-    height: int
 
 
 def page_images(report: Report, settings: layout.LayoutSettings) -> Iterator[tuple[int, np.ndarray]]:
@@ -92,10 +90,9 @@ def write_page_images(report: Report, site_dir: Path, folder: str,
     written atomically, and the caller shows the report without images).
     """
     (site_dir / folder).mkdir(parents=True, exist_ok=True)
-    sizes = {p.number: (p.width, p.height) for p in report.pages}
     written = []
     for number, image in page_images(report, layout_settings):
         name = f"{folder}/p{number:03d}.jpg"
         write_atomic(site_dir / name, _jpeg(image, settings))
-        written.append(PageImage(number, name, *sizes[number]))
+        written.append(PageImage(number, name))
     return written
