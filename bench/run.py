@@ -19,6 +19,13 @@ text layer): their pages per second against the same reports as scans
 (every page rendered at 200 dpi into a JPEG-only PDF), both through the
 one-job batch in the same run, with the time per stage of a digital page.
 Target >= 10x; below 5x is a defect.
+
+With ``--engine ray``, also the same batch on a local Ray instance
+(``govreport.engines.ray_data``: Ray Data, one actor per core) beside the
+local engine's ``--jobs 2``, both wall-clock over the same reports: once with
+Ray's start-up counted (what ``--engine ray`` costs on one machine) and once
+on a Ray instance already running (as on a cluster). Target: Ray within 15 %
+of local.
 """
 from __future__ import annotations
 
@@ -40,6 +47,7 @@ from govreport.settings import Settings  # noqa: E402
 
 TARGET_RATIO = 4.0
 TARGET_SPEEDUP = 1.7
+TARGET_RAY = 0.85
 TARGET_DIGITAL = 10.0
 FLOOR_DIGITAL = 5.0
 SCAN_DPI = 200
@@ -54,10 +62,49 @@ def _copies(pdfs: list[Path], repeat: int, folder: Path) -> Path:
     return folder
 
 
-def _batch(inputs: Path, out: Path, jobs: int, settings: Settings) -> BatchSummary:
+def _batch(inputs: Path, out: Path, jobs: int | None, settings: Settings,
+           engine: str = "local") -> BatchSummary:
     """One forced batch run over ``inputs``."""
-    options = BatchOptions(out_dir=out, jobs=jobs, force=True, quiet=True)
+    options = BatchOptions(out_dir=out, jobs=jobs, force=True, quiet=True, engine=engine)
     return run_batch(find_units([str(inputs)]), options, settings)
+
+
+def _ray_runs(inputs: Path, settings: Settings,
+              tmp: Path) -> tuple[BatchSummary, BatchSummary, float]:
+    """The same batch on Ray, cold (Ray started by the batch) and warm (already
+    up); and the seconds Ray took to start."""
+    import ray
+
+    cold = _batch(inputs, tmp / "out_ray_cold", None, settings, engine="ray")
+    start = time.perf_counter()
+    ray.init(num_cpus=available_cores(), include_dashboard=False, logging_level="WARNING",
+             log_to_driver=False)
+    ray_start_s = time.perf_counter() - start
+    try:
+        warm = _batch(inputs, tmp / "out_ray_warm", None, settings, engine="ray")
+    finally:
+        ray.shutdown()
+    return cold, warm, ray_start_s
+
+
+def _print_ray(local: BatchSummary, cold: BatchSummary, warm: BatchSummary,
+               ray_start_s: float) -> None:
+    import ray
+
+    local_rate = local.pages / local.seconds
+    print(f"\nRay engine (Ray Data actor pool on a local Ray instance, ray {ray.__version__}) "
+          f"vs local --jobs {local.jobs}, wall-clock over the same {local.pages} pages:")
+    print(f"  local --jobs {local.jobs} ({local.threads_per_job} thread each): "
+          f"{local.seconds:7.1f} s  {local_rate:6.3f} pages/s")
+    for name, run in (("ray, start-up counted", cold), ("ray, already running", warm)):
+        rate = run.pages / run.seconds
+        ratio = rate / local_rate
+        print(f"  {name:<22} ({run.jobs} actors x {run.threads_per_job} thread): "
+              f"{run.seconds:7.1f} s  {rate:6.3f} pages/s  = {ratio:.2f}x local "
+              f"(target >= {TARGET_RAY}: {_verdict(ratio, TARGET_RAY)})"
+              + (f"; {run.count('failed')} FAILED" if run.count("failed") else ""))
+    print(f"  starting the local Ray instance took {ray_start_s:.1f} s; peak actor memory "
+          f"{warm.to_dict()['peak_worker_rss_mb']:.0f} MB")
 
 
 def _pipeline_seconds(summary: BatchSummary) -> float:
@@ -152,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: samples/digital/)")
     parser.add_argument("--skip-digital", action="store_true",
                         help="do not run the born-digital figures")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="ray: also run the batch on a local Ray instance and compare "
+                             "(needs govreport[ray])")
     args = parser.parse_args(argv)
 
     pdfs = sorted(args.samples.glob("*.pdf"))
@@ -163,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         inputs = _copies(pdfs, args.repeat, Path(tmp) / "in")
         one = _batch(inputs, Path(tmp) / "out1", 1, settings)
         two = _batch(inputs, Path(tmp) / "out2", 2, settings)
+        ray_figures = _ray_runs(inputs, settings, Path(tmp)) if args.engine == "ray" else None
     pages = one.pages
     pipe_s = _pipeline_seconds(one)
 
@@ -184,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
           f"jobs 2 {two.to_dict()['peak_worker_rss_mb']:.0f} MB (limit 1536 MB)")
     print("  time per stage (jobs 1, summed over reports):")
     _print_stages(one)
+    if ray_figures:
+        _print_ray(two, *ray_figures)
 
     if not args.skip_digital:
         _digital_vs_scans(args.digital, settings)

@@ -54,7 +54,7 @@ def _non_negative_float(text: str) -> float:
 
 
 def _add_extract(subparsers: argparse._SubParsersAction) -> None:
-    from .batch import DEFAULT_TIMEOUT_S
+    from .batch import DEFAULT_TIMEOUT_S, ENGINES
 
     parser = subparsers.add_parser(
         "extract", help="extract reports to JSON (files, folders, globs)",
@@ -68,8 +68,9 @@ def _add_extract(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--out", required=True, type=Path, metavar="OUT",
                         help="output folder (created if missing)")
     parser.add_argument("-j", "--jobs", type=_positive_int, default=None,
-                        help="worker processes (default: one per CPU core); each gets "
-                        "max(1, cores // jobs) OCR threads")
+                        help="workers: processes, or Ray actors (default: one per CPU core of "
+                        "this machine or of the Ray cluster); each gets max(1, cores // jobs) "
+                        "OCR threads")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="TOML settings profile (see govreport/settings.py)")
     parser.add_argument("--debug-dir", type=Path, metavar="DIR",
@@ -80,6 +81,13 @@ def _add_extract(subparsers: argparse._SubParsersAction) -> None:
                         metavar="SECONDS",
                         help=f"give up on a report after this long (default {DEFAULT_TIMEOUT_S:g}; "
                         "0 = no limit)")
+    parser.add_argument("--engine", choices=sorted(ENGINES), default="local",
+                        help="local: worker processes on this machine (default); ray: a Ray "
+                        "Data actor pool on a Ray cluster (pip install 'govreport[ray]')")
+    parser.add_argument("--ray-address", metavar="ADDR",
+                        help="with --engine ray: the cluster to join (auto, ray://host:10001); "
+                        "inputs and OUT must be on a filesystem every node sees. Default: "
+                        "start a local Ray instance")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no closing summary line")
     parser.set_defaults(run=run_extract)
@@ -125,6 +133,8 @@ def run_extract(args: argparse.Namespace) -> int:
     from .batch import BatchError, BatchOptions, InputsError, find_units, run_batch
     from .settings import Settings
 
+    if args.ray_address and args.engine != "ray":
+        return _usage_error("--ray-address needs --engine ray")
     try:
         settings = Settings.resolve(args.profile)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
@@ -133,7 +143,8 @@ def run_extract(args: argparse.Namespace) -> int:
         units = find_units(args.inputs, exclude=[p for p in (args.out, args.debug_dir) if p])
         options = BatchOptions(out_dir=args.out, jobs=args.jobs, force=args.force,
                                quiet=args.quiet, timeout=args.timeout or None,
-                               debug_dir=args.debug_dir)
+                               debug_dir=args.debug_dir, engine=args.engine,
+                               ray_address=args.ray_address)
         summary = run_batch(units, options, settings)
     except InputsError as exc:
         return _usage_error(str(exc))
