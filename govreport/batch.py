@@ -60,7 +60,6 @@ __all__ = [
     "name_units",
     "write_atomic",
     "available_cores",
-    "default_jobs",
     "threads_per_job",
     "run_batch",
 ]
@@ -68,11 +67,6 @@ __all__ = [
 
 DEFAULT_TIMEOUT_S = 1800.0
 """Default limit per report (seconds); 0 or None means no limit."""
-
-
-def default_jobs() -> int:
-    """Default worker count of the local engine: one per available core."""
-    return available_cores()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,11 @@ def _without_timing(path: Path) -> dict:
     return report
 
 
+def _report_mtimes(out: Path) -> dict[str, int]:
+    """mtime of each report's JSON (summary.json is rewritten by every run)."""
+    return {p.name: p.stat().st_mtime_ns for p in out.glob("*.json") if p.name != "summary.json"}
+
+
 @pytest.fixture(scope="module")
 def local_ray():
     """A Ray instance for this module; the batches below join it."""
@@ -66,11 +71,12 @@ def test_ray_gives_the_same_json_as_local_mode(ray_extract, review_extract: Path
 
 def test_a_rerun_on_ray_skips_everything(ray_extract) -> None:
     out, _ = ray_extract
-    before = {p.name: p.stat().st_mtime_ns for p in out.glob("s*.json") if p.name != "summary.json"}
+    before = _report_mtimes(out)
+    assert len(before) == len(SAME_AS_LOCAL)
     units = find_units([str(SAMPLES / name) for name in SAME_AS_LOCAL])
     rerun = run_batch(units, BatchOptions(out_dir=out, quiet=True, engine="ray"))
     assert rerun.count("skipped") == len(SAME_AS_LOCAL) and rerun.exit_code == 0
-    after = {p.name: p.stat().st_mtime_ns for p in out.glob("s*.json") if p.name != "summary.json"}
+    after = _report_mtimes(out)
     assert after == before
 
 

@@ -21,6 +21,8 @@ Without ``ray_address`` a local Ray instance is started for the batch and
 stopped after it; with one, the driver joins that cluster (``auto``,
 ``ray://host:10001``). A process already connected to Ray (``ray.init``
 called before) keeps its connection. There is no per-report timeout here.
+The run sets the driver's current ``DataContext`` (errored blocks allowed,
+no progress bars) and quiets the ``ray.data`` logger for the process.
 """
 from __future__ import annotations
 
@@ -137,7 +139,10 @@ def run(units: Sequence[Unit], todo: Sequence[int], options: "BatchOptions",
                 done.add(index)
                 record(index, result_from(units[index], json.loads(str(row["numbers"]))))
         except ray.exceptions.RayError as exc:
-            raise BatchError(f"the Ray workers could not load the pipeline: {exc}") from None
+            # Reports are failed inside the actors and lost blocks are skipped,
+            # so what stops the dataset is the actors not starting at all.
+            raise BatchError(f"the Ray batch stopped (the actors could not start): {exc}") \
+                from None
         for index in todo:
             if index not in done:
                 record(index, fail_unit(units[index], options.out_dir, LOST_MESSAGE))
