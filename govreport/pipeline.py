@@ -143,7 +143,10 @@ class Pipeline:
                         page_texts.append(self._read_placed_free_text(page, found))
                         timer.add("ocr", t)
                 else:
-                    page, found = self._upright(page, found, timer)
+                    if free_text or any(not c.empty for t in found.tables for c in t.cells):
+                        # a page with nothing to read (no table text, past the
+                        # title pages) keeps its orientation unchecked: no OCR
+                        page, found = self._upright(page, found, timer)
                     texts_by_page.append(self._read_cells(page, found.tables, timer))
                     if free_text:
                         t = time.perf_counter()
@@ -356,36 +359,38 @@ class Pipeline:
         return PageText(page.number, tuple((box, r.text, float(r.confidence)) for box, r in zip(boxes, read)))
 
     def _read_free_text(self, page: Page, found: layout.PageLayout) -> PageText:
-        """Detection + recognition of the free text outside the tables (title, headings)."""
-        regions = layout.text_regions(found.mask, found.tables, page.dpi, self.settings.layout.regions)
+        """Detection + recognition of the free text outside the tables (title, headings).
+
+        The title zone's regions (blocks of ink lines, top to bottom) are read
+        one at a time, each cut out with a little paper around it: the
+        detector's cost grows with the image area, and the title is mostly
+        the first large block. With ``free_text_stop_at_title`` the regions
+        below the one that completes the title are not read at all.
+        """
+        regions = found.text_regions(self.settings.layout.regions)
         regions = [box for box in regions if self._in_title_zone(box, page)]
-        if not regions:
-            return PageText(page.number, ())
-        # Detect on the regions' bounding box only, not the whole page: the
-        # detector's cost grows with the image area.
-        boxes = np.array(regions, np.int64).reshape(-1, 4)
-        h, w = page.image.shape[:2]
-        bx0, by0 = max(int(boxes[:, 0].min()), 0), max(int(boxes[:, 1].min()), 0)
-        bx1, by1 = min(int(boxes[:, 2].max()), w), min(int(boxes[:, 3].max()), h)
-        image = page.image[by0:by1, bx0:bx1]
-        mask = np.zeros(image.shape[:2], np.uint8)
-        for x0, y0, x1, y1 in boxes - [bx0, by0, bx0, by0]:
-            mask[max(y0, 0):y1, max(x0, 0):x1] = 1
         cfg = self.settings.pipeline
-        lines = self.engine.read_text(
-            image, mask=mask,
-            stop=_has_title if cfg.free_text_stop_at_title else None,
-            chunk=cfg.free_text_chunk_lines,
-        )
-        shift = np.array([bx0, by0, bx0, by0])
-        return PageText(page.number, tuple(
-            (tuple(int(v) for v in np.add(l.bbox, shift)), l.text, l.confidence) for l in lines
-        ))
+        pad = round(cfg.detect_pad_mm * page.dpi / MM_PER_INCH)
+        whole = (0, 0, page.width, page.height)
+        lines: list[tuple[Box, str, float]] = []
+        for region in regions:
+            x0, y0, x1, y1 = _grow(region, pad, whole)
+            so_far = [text for _, text, _ in lines]
 
+            def stop(found_lines: Sequence[ocr.TextLine], so_far: list[str] = so_far) -> bool:
+                return mapping.has_title(so_far + [line.text for line in found_lines])
 
-def _has_title(lines: Sequence[ocr.TextLine]) -> bool:
-    """Stop reading free text once it holds what ``extract_meta`` needs."""
-    return mapping.has_title([line.text for line in lines])
+            read = self.engine.read_text(
+                _paper_padded(page.image[y0:y1, x0:x1], pad),
+                stop=stop if cfg.free_text_stop_at_title else None, chunk=cfg.free_text_chunk_lines)
+            for line in read:
+                bx0, by0, bx1, by1 = (int(v) - pad for v in line.bbox)
+                box = (max(x0 + bx0, 0), max(y0 + by0, 0), min(x0 + bx1, page.width),
+                       min(y0 + by1, page.height))
+                lines.append((box, line.text, line.confidence))
+            if cfg.free_text_stop_at_title and mapping.has_title([text for _, text, _ in lines]):
+                break
+        return PageText(page.number, tuple(lines))
 
 
 def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple[int, ...] | None:

@@ -131,7 +131,8 @@ class Recognizer:
         batched ``rec_batch_size`` at a time; each is padded on the right to
         its batch's widest (at least ``rec_image_width`` at
         ``rec_image_height``); each of the T time steps covers W / T input
-        columns.
+        columns. A batch holds at most ``rec_batch_size`` images and at most
+        ``rec_batch_max_columns`` padded columns.
         """
         valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
         if not valid:
@@ -139,12 +140,13 @@ class Recognizer:
         s = self.settings
         floor = s.rec_image_width / s.rec_image_height
         ratios = np.array([images[i].shape[1] / images[i].shape[0] for i in valid])
-        order = [valid[j] for j in np.argsort(ratios, kind="stable")]
-        for k in range(0, len(order), s.rec_batch_size):
-            batch_ids = order[k : k + s.rec_batch_size]
+        order = np.argsort(ratios, kind="stable")
+        for batch in _batches(np.maximum(ratios[order], floor) * s.rec_image_height,
+                              s.rec_batch_size, s.rec_batch_max_columns):
+            batch_ids = [valid[j] for j in order[batch]]
             max_ratio = max(floor, *(images[i].shape[1] / images[i].shape[0] for i in batch_ids))
-            batch = np.stack([self._resize_norm(images[i], max_ratio) for i in batch_ids])
-            yield batch_ids, self.model(batch), batch.shape[3]
+            tensor = np.stack([self._resize_norm(images[i], max_ratio) for i in batch_ids])
+            yield batch_ids, self.model(tensor), tensor.shape[3]
 
     __call__ = recognize
 
@@ -161,3 +163,18 @@ class Recognizer:
         resized /= 0.5
         out[:, :, :resized_w] = resized
         return out
+
+
+def _batches(widths: np.ndarray, max_size: int, max_columns: int) -> list[slice]:
+    """Consecutive runs of ascending padded widths (px) into batches.
+
+    Each batch is at most ``max_size`` long and, padded to its last (widest)
+    member, at most ``max_columns`` columns; a member wider than that alone.
+    """
+    out: list[slice] = []
+    start = 0
+    for k in range(1, len(widths) + 1):
+        if k == len(widths) or k - start >= max_size or (k + 1 - start) * widths[k] > max_columns:
+            out.append(slice(start, k))
+            start = k
+    return out

@@ -52,6 +52,13 @@ class OcrSettings(BaseModel):
         description="Crops per recognition batch; crops are sorted by aspect ratio "
         "first, so each batch pads little.",
     )
+    rec_batch_max_columns: int = Field(
+        2048, ge=16, le=65536,
+        description="A recognition batch also holds at most this many padded input "
+        "columns (crops x padded width at rec_image_height); a wider crop goes alone. "
+        "The model's cost per column rises once a batch's tensors outgrow the caches: "
+        "measured on 2 cores, 8 x 192 columns cost 30 us a column, 4 x 1280 54 us.",
+    )
     rec_image_height: int = Field(
         48, ge=16, le=128,
         description="Height crops are resized to before recognition. PP-OCRv4 rec was "
@@ -105,6 +112,15 @@ class OcrSettings(BaseModel):
         description="Strips are at most this many px wide at rec_image_height; longer "
         "rows are split.",
     )
+    strip_pack_rows: bool = Field(
+        True,
+        description="Let the short crops of different rows (and tables) of a page share a "
+        "strip, in reading order, so strips are full; the lines of one multi-line cell "
+        "keep a strip of their own. Off keeps one table row per strip. Each step is given "
+        "to the crop under it, so a neighbour's row does not change a crop's reading; "
+        "with glyph_once most of a row's crops are shared glyphs, and one row per strip "
+        "would leave its one or two exemplars padded to rec_image_width alone.",
+    )
     strip_skip_first_column: bool = Field(
         True,
         description="Keep the crops of a table's first column (row labels: 一、, 其他, "
@@ -125,6 +141,43 @@ class OcrSettings(BaseModel):
         "to other crops), or no character at all, is read again alone; the numbers "
         "and the '无' / '—' / '/' placeholders of value cells keep their strip "
         "reading. None keeps every strip reading (an empty one with confidence 0).",
+    )
+    # --- read a glyph once (ocr.glyphs) ------------------------------------
+    glyph_once: bool = Field(
+        True,
+        description="Crops of one page that are the same picture (a lone '0', '1', '/') "
+        "share one recognition: each takes the reading of the first crop it matches "
+        "(ocr.glyphs). Off recognises every crop.",
+    )
+    glyph_max_aspect: float = Field(
+        1.5, gt=0.0, le=10.0,
+        description="Only crops with width/height at most this are compared (lone glyphs "
+        "and two-digit numbers; longer crops rarely repeat and differ in one character).",
+    )
+    glyph_canvas_px: int = Field(
+        32, ge=8, le=128,
+        description="Side of the square the crops are resized to for the comparison, px.",
+    )
+    glyph_size_tolerance: float = Field(
+        0.12, ge=0.0, le=1.0,
+        description="Two crops are compared only when their heights and their widths "
+        "differ by at most this fraction of the taller one's height.",
+    )
+    glyph_min_correlation: float = Field(
+        0.9, ge=0.0, le=1.0,
+        description="Least normalised cross-correlation (mean removed) of the two "
+        "resized crops.",
+    )
+    glyph_window_frac: float = Field(
+        0.25, gt=0.0, le=1.0,
+        description="Side of the window for the local disagreement test, as a fraction "
+        "of glyph_canvas_px.",
+    )
+    glyph_max_local_difference: float = Field(
+        0.25, ge=0.0, le=1.0,
+        description="Largest share of any such window in which the two binarised crops "
+        "may differ: a 6 and an 8 correlate highly but differ in one stroke, a window "
+        "of it.",
     )
     min_text_score: float = Field(
         0.5, ge=0.0, le=1.0,

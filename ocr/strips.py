@@ -35,10 +35,13 @@ import cv2
 import numpy as np
 
 from .crops import to_bgr
+from .glyphs import glyph_exemplars
 from .settings import OcrSettings
 from .types import Recognition
 
 __all__ = ["recognize_rows", "strip_candidates", "Strip", "build_strips", "split_strip"]
+
+_PACKED = ("packed",)  # the one strip key of all packable crops (OcrSettings.strip_pack_rows)
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,39 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
     if not s.strips:
         return recognizer.recognize(crops)
     images = [np.zeros((0, 0, 3), np.uint8) if c is None else to_bgr(c) for c in crops]
+    leader = glyph_exemplars(images, s)
+    follows = leader != np.arange(len(images))
+    results = _recognize_exemplars(
+        recognizer, [np.zeros((0, 0, 3), np.uint8) if f else im for im, f in zip(images, follows)],
+        rows, s, keep_reading)
+    # A follower takes its exemplar's reading only when that reading is a
+    # value (digits, placeholders): Chinese has near-twins a small picture
+    # cannot tell apart (菜/葵), so those followers are read on their own.
+    accept = _accepted(s)
+    alone = [i for i in np.flatnonzero(follows).tolist()
+             if accept is not None and not set(results[leader[i]].text) <= accept]
+    for i in np.flatnonzero(follows).tolist():
+        results[i] = results[leader[i]]
+    for ids, probs, _ in recognizer.forward([images[i] for i in alone]):
+        for j, rec in zip(ids, recognizer.decode(probs)):
+            results[alone[j]] = rec
+    return results
+
+
+def _accepted(settings: OcrSettings) -> set[str] | None:
+    """The characters a strip (or a shared glyph) reading may hold, or None: any."""
+    if settings.strip_accept_chars is None:
+        return None
+    return set(settings.strip_accept_chars) | {" "}
+
+
+def _recognize_exemplars(recognizer, images: list[np.ndarray], rows: Sequence[Hashable | None],
+                         s: OcrSettings, keep_reading: Sequence[bool] | None) -> list[Recognition]:
+    """:func:`recognize_rows` on BGR images (empty ones read as nothing), without glyph sharing."""
     results = [Recognition("", 0.0)] * len(images)
+    if s.strip_pack_rows:  # every crop not kept to its own cell's strip may share any strip
+        kept = keep_reading if keep_reading is not None else [False] * len(images)
+        rows = [_PACKED if r is not None and not k else r for r, k in zip(rows, kept)]
     candidate = strip_candidates(images, rows, s)
     widths = np.array([_scaled_width(im, s.rec_image_height) if im.size else 0 for im in images])
     first: dict[Hashable, int] = {}
@@ -221,8 +256,8 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
                 strip = strips[line - len(singles)]
                 for i, rec in zip(strip.members, split_strip(recognizer.decode, probs[j], width, strip)):
                     results[i] = rec
-    if s.strip_accept_chars is not None:
-        accept = set(s.strip_accept_chars) | {" "}
+    accept = _accepted(s)
+    if accept is not None:
         kept = set(np.flatnonzero(keep_reading).tolist()) if keep_reading is not None else set()
         again = [i for i in sorted(on_strip) if not results[i].text
                  or (i not in kept and not set(results[i].text) <= accept)]
