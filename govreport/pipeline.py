@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -223,9 +223,10 @@ class Pipeline:
         cfg = self.settings.layout
         pages = iter(document)
 
-        def next_page() -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None] | None:
+        def next_page(fetch=lambda: next(pages, None)
+                      ) -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None] | None:
             t = time.perf_counter()
-            raw = next(pages, None)
+            raw = fetch()
             if raw is None:
                 return None
             placement = reason = "no text layer"
@@ -249,15 +250,25 @@ class Pipeline:
             timer.add("lines_grid", t)
             return page, found, reason
 
-        if not self.settings.pipeline.layout_ahead:
+        ahead = self.settings.pipeline.layout_ahead_pages
+        if not self.settings.pipeline.layout_ahead or ahead < 1:
             while (item := next_page()) is not None:
                 yield item
             return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="govreport-layout") as worker:
-            ahead = worker.submit(next_page)
-            while (item := ahead.result()) is not None:
-                ahead = worker.submit(next_page)
+        turn = _Turns()  # pages leave the document in order, one at a time
+
+        def laid_out(index: int):
+            return next_page(lambda: turn.take(index, lambda: next(pages, None)))
+
+        with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="govreport-layout") as workers:
+            queued = deque(workers.submit(laid_out, k) for k in range(ahead))
+            index = ahead
+            while (item := queued.popleft().result()) is not None:
+                queued.append(workers.submit(laid_out, index))
+                index += 1
                 yield item
+            for rest in queued:  # every later call found the document at its end
+                rest.result()
 
     def _analyse(self, page: Page) -> layout.PageLayout:
         """The layout of an upright page; its line masks kept only for debug images."""
@@ -391,6 +402,28 @@ class Pipeline:
             if cfg.free_text_stop_at_title and mapping.has_title([text for _, text, _ in lines]):
                 break
         return PageText(page.number, tuple(lines))
+
+
+class _Turns:
+    """Lets numbered callers run one step strictly in the order of their numbers.
+
+    ``take(k, step)`` waits until the calls numbered 0..k-1 have taken their
+    turn, runs ``step()`` alone and returns its result: pages are taken from
+    the document in order, while their layouts are computed side by side.
+    """
+
+    def __init__(self) -> None:
+        self._next = 0
+        self._ready = threading.Condition()
+
+    def take(self, number: int, step):
+        with self._ready:
+            self._ready.wait_for(lambda: self._next == number)
+            try:
+                return step()
+            finally:
+                self._next += 1
+                self._ready.notify_all()
 
 
 def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple[int, ...] | None:

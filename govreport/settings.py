@@ -73,6 +73,13 @@ class PipelineSettings(BaseModel):
     crop_margin_mm: float = Field(
         0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"
     )
+    layout_ahead_pages: int = Field(
+        2, ge=1, le=8,
+        description="with layout_ahead, pages laid out at the same time, each in its own "
+        "thread (pages still leave the document one at a time, in order). With one, the "
+        "recogniser waits for the next page's layout whenever layout is the slower stage "
+        "and a core stands idle; each more costs one page's images and masks in memory",
+    )
     layout_ahead: bool = Field(
         True,
         description="rasterise and lay out the next page in a worker thread while this page's "

@@ -20,9 +20,10 @@ How two crops are judged the same picture:
    ``8`` of one font differ only in one short stroke and can still correlate
    highly; the stroke they do not share is a window where they disagree.
 
-Each crop's exemplar is the first crop it matches; a crop whose first match
-itself follows an earlier crop is recognised on its own (no chains: every
-member matches its exemplar directly). All of it is a few matrix products on
+Each crop's exemplar is the first crop it matches by size and correlation,
+and the local test confirms that pair; a crop whose first match itself
+follows an earlier crop, or fails the local test, is recognised on its own
+(no chains: every member matches its exemplar directly). All of it is a few matrix products on
 the page's crops, no loop over pixels.
 
     leader = glyph_exemplars(crops, settings)   # (N,) int: crop i takes leader[i]'s reading
@@ -57,7 +58,7 @@ def glyph_pictures(images: Sequence[np.ndarray], side: int) -> np.ndarray:
 def _correlation(pictures: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(M, M) normalised cross-correlation of the pictures and (M,) whether
     each has any contrast at all (a flat picture correlates with nothing)."""
-    flat = pictures.reshape(len(pictures), -1).astype(np.float64)
+    flat = pictures.reshape(len(pictures), -1).copy()
     flat -= flat.mean(axis=1, keepdims=True)
     norm = np.linalg.norm(flat, axis=1)
     contrast = norm > 1e-3 * np.sqrt(flat.shape[1])
@@ -117,14 +118,15 @@ def glyph_exemplars(images: Sequence[np.ndarray | None], settings: OcrSettings) 
              & (corr >= settings.glyph_min_correlation)
              & contrast[:, None] & contrast[None, :])
     match = np.tril(match, k=-1)  # only earlier crops lead
-    pairs = np.argwhere(match)
-    if len(pairs):
-        window = max(2, round(settings.glyph_window_frac * side))
-        worst = _local_difference(pictures, pairs, window)
-        match[tuple(pairs.T)] = worst <= settings.glyph_max_local_difference
     has_match = match.any(axis=1)
     first = np.where(has_match, match.argmax(axis=1), np.arange(len(candidates)))
-    direct = first[first] == first  # the first match is read itself: no chains
-    lead = np.where(direct, first, np.arange(len(candidates)))
+    # no chains: a crop follows only a crop that is read itself
+    follows = has_match & (first[first] == first)
+    pairs = np.stack([np.flatnonzero(follows), first[follows]], axis=1)
+    if len(pairs):
+        window = max(2, round(settings.glyph_window_frac * side))
+        close = _local_difference(pictures, pairs, window) <= settings.glyph_max_local_difference
+        follows[pairs[~close, 0]] = False
+    lead = np.where(follows, first, np.arange(len(candidates)))
     leader[candidates] = candidates[lead]
     return leader
