@@ -378,7 +378,7 @@ class Pipeline:
         the first large block. With ``free_text_stop_at_title`` the regions
         below the one that completes the title are not read at all.
         """
-        regions = found.text_regions(self.settings.layout.regions)
+        regions = layout.text_regions(found.mask, found.tables, page.dpi, self.settings.layout.regions)
         regions = [box for box in regions if self._in_title_zone(box, page)]
         cfg = self.settings.pipeline
         pad = round(cfg.detect_pad_mm * page.dpi / MM_PER_INCH)

@@ -12,7 +12,7 @@ Typical use (the pipeline)::
             # OCR decides 0° vs 180° on text crops; if upside down:
             #     page = flip_page(page)
             found = analyse_page(page, settings)         # .tables, .mask, ...
-            regions = found.text_regions(settings.regions)   # free text, page px
+            regions = text_regions(found.mask, found.tables, page.dpi, settings.regions)
     tables = link_continuations(tables_by_page, heights, settings.continuation)
 """
 from __future__ import annotations

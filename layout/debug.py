@@ -72,9 +72,8 @@ def _faded(image: np.ndarray) -> np.ndarray:
 def lines_overlay(layout: PageLayout) -> np.ndarray:
     """Ruling segments: horizontal red, vertical blue."""
     w = max(2, round(layout.page.dpi / 100))
-    # segments are at the analysis resolution (PageLayout.scale)
-    h = [tuple(int(round(v / layout.scale)) for v in b) for b in layout.lines.horizontal]
-    v = [tuple(int(round(v / layout.scale)) for v in b) for b in layout.lines.vertical]
+    h = [tuple(map(int, b)) for b in layout.lines.horizontal]
+    v = [tuple(map(int, b)) for b in layout.lines.vertical]
     return draw_boxes(_faded(layout.page.image), [(h, "red", w), (v, "blue", w)])
 
 

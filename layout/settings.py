@@ -628,15 +628,6 @@ class LayoutSettings(_Frozen):
     Build it once with :meth:`resolve` and hand each function its section.
     """
 
-    grid_dpi: float | None = Field(
-        200.0, gt=0,
-        description="Lines, grids and cells are found on the page reduced to this dpi when "
-        "it is finer (never enlarged), and scaled back to the page's px; recognition "
-        "crops from the full image. Every layout step costs in proportion to the pixel "
-        "count: a 300-dpi page analysed at 200 dpi costs about half. Measured on the "
-        "stress set: 300 to 200 dpi keeps every value; 150 or 175 dpi loses the grids of "
-        "broken and faded Word-made tables (a ruling line 1.4 px wide at 200 dpi blurs "
-        "into the paper when reduced). None analyses the page as it is.")
     raster: RasterSettings = RasterSettings()
     orient: OrientSettings = OrientSettings()
     edges: ScanEdgeSettings = ScanEdgeSettings()

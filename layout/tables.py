@@ -12,7 +12,6 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
 from .binarize import ink_masks
@@ -32,7 +31,6 @@ __all__ = [
     "link_continuations",
     "adopt_columns",
     "text_regions",
-    "scale_table",
 ]
 
 
@@ -40,15 +38,10 @@ __all__ = [
 class PageLayout:
     """Everything the layout stage found on one page.
 
-    page : the page, rectified when it was warped; ``tables`` refer to it.
-    mask : (h, w) uint8 ndarray — ink mask, 255 = ink, at the analysis
-        resolution: ``page.dpi * scale`` (``LayoutSettings.grid_dpi``).
-    lines : Lines — ruling segments and masks at the analysis resolution;
-        None once dropped (:meth:`slim`).
-    grids : list of GridSpec — one per table, same order as `tables`, at the
-        analysis resolution.
-    tables : list of Table — top to bottom, px of ``page.image``.
-    scale : analysis px per page px (1.0: the page was analysed as it is).
+    mask : (H, W) uint8 ndarray — ink mask, 255 = ink.
+    lines : Lines — ruling segments and masks; None once dropped (:meth:`slim`).
+    grids : list of GridSpec — one per table, same order as `tables`.
+    tables : list of Table — top to bottom.
     """
 
     page: Page
@@ -56,7 +49,6 @@ class PageLayout:
     lines: Lines | None = field(repr=False)
     grids: tuple[GridSpec, ...] = field(repr=False)
     tables: tuple[Table, ...]
-    scale: float = 1.0
 
     def slim(self) -> "PageLayout":
         """The layout without the line masks (a dozen page-sized arrays, ~100 MB at
@@ -64,20 +56,9 @@ class PageLayout:
         the page is read."""
         return dataclasses.replace(self, lines=None)
 
-    def text_regions(self, settings: RegionSettings) -> list[Box]:
-        """:func:`text_regions` of this page (free text outside the tables), px of ``page.image``."""
-        small = [scale_table(t, self.scale) for t in self.tables]
-        boxes = text_regions(self.mask, small, self.page.dpi * self.scale, settings)
-        return [_scaled_box(b, 1.0 / self.scale, self.page.width, self.page.height) for b in boxes]
-
 
 def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:
     """Binarize, detect lines, build grids and cells of an upright page.
-
-    The analysis runs on the page reduced to ``grid_dpi`` (when it is finer):
-    ruling lines and cell ink are wide enough there, and every step costs in
-    proportion to the pixel count. The tables are scaled back to the page's
-    own px, and recognition crops from the full image.
 
     A page whose ruling lines are not parallel (a warped scan) is rectified
     first (:mod:`layout.rectify`); ``PageLayout.page`` is then the rectified
@@ -96,79 +77,28 @@ def analyse_page(page: Page, settings: LayoutSettings) -> PageLayout:
     -------
     PageLayout
     """
-    scale = min(1.0, settings.grid_dpi / page.dpi) if settings.grid_dpi else 1.0
-    image, dpi = reduced(page.image, scale), page.dpi * scale
-    ink = ink_masks(image, dpi, settings.binarize)
-    lines = detect_lines(ink, dpi, settings.lines)
-    homography = _warp_of(lines, image.shape[:2], dpi, settings.rectify)
+    ink = ink_masks(page.image, page.dpi, settings.binarize)
+    lines = detect_lines(ink, page.dpi, settings.lines)
+    homography = _warp_of(lines, page, settings.rectify)
     if homography is not None:
-        homography = _homography_at(homography, scale)
         page = dataclasses.replace(page, image=warp_page(page.image, homography),
                                    homography=tuple(tuple(float(v) for v in row) for row in homography))
-        image = reduced(page.image, scale)
-        ink = ink_masks(image, dpi, settings.binarize)
-        lines = detect_lines(ink, dpi, settings.lines)
+        ink = ink_masks(page.image, page.dpi, settings.binarize)
+        lines = detect_lines(ink, page.dpi, settings.lines)
     mask = ink.ink
-    grids = tuple(find_grids(lines, dpi, settings.grid))
+    grids = tuple(find_grids(lines, page.dpi, settings.grid))
     remnants = (lines.h_pieces, lines.v_pieces)
-    tables = tuple(scale_table(build_table(mask, g, page.number, dpi, settings.grid, remnants),
-                               1.0 / scale, page.width, page.height) for g in grids)
-    return PageLayout(page, mask, lines, grids, tables, scale)
+    tables = tuple(build_table(mask, g, page.number, page.dpi, settings.grid, remnants) for g in grids)
+    return PageLayout(page, mask, lines, grids, tables)
 
 
-def reduced(image: np.ndarray, scale: float) -> np.ndarray:
-    """`image` resized by `scale` (area average), or itself at scale 1."""
-    if scale >= 1.0:
-        return image
-    h, w = image.shape[:2]
-    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))),
-                      interpolation=cv2.INTER_AREA)
-
-
-def _homography_at(homography: np.ndarray, scale: float) -> np.ndarray:
-    """A homography found on the page reduced by `scale`, for the full page."""
-    s = np.diag([scale, scale, 1.0])
-    return np.linalg.inv(s) @ homography @ s
-
-
-def _scaled_box(box: Box, factor: float, width: int | None = None, height: int | None = None) -> Box:
-    """`box` with its coordinates multiplied by `factor` (rounded outwards), clipped to the size."""
-    x0, y0, x1, y1 = box
-    out = [int(np.floor(x0 * factor)), int(np.floor(y0 * factor)),
-           int(np.ceil(x1 * factor)), int(np.ceil(y1 * factor))]
-    if width is not None:
-        out = [max(0, out[0]), max(0, out[1]), min(width, out[2]), min(height, out[3])]
-    return tuple(out)  # type: ignore[return-value]
-
-
-def scale_table(table: Table, factor: float, width: int | None = None,
-                height: int | None = None) -> Table:
-    """`table` with every px coordinate multiplied by `factor` (boxes clipped to
-    ``width`` x ``height`` when given); itself for factor 1."""
-    if factor == 1.0:
-        return table
-
-    def box(b: Box) -> Box:
-        return _scaled_box(b, factor, width, height)
-
-    cells = tuple(dataclasses.replace(
-        c, bbox=box(c.bbox), ink_bbox=None if c.ink_bbox is None else box(c.ink_bbox),
-        text_lines=tuple(box(b) for b in c.text_lines)) for c in table.cells)
-    return dataclasses.replace(
-        table, bbox=box(table.bbox), cells=cells,
-        row_edges=tuple(int(round(v * factor)) for v in table.row_edges),
-        col_edges=tuple(int(round(v * factor)) for v in table.col_edges))
-
-
-def _warp_of(lines: Lines, shape: tuple[int, int], dpi: float,
-             settings: RectifySettings) -> np.ndarray | None:
-    """The rectifying homography of a page (``shape`` (H, W) px at `dpi`) whose
-    lines are not parallel, else None."""
+def _warp_of(lines: Lines, page: Page, settings: RectifySettings) -> np.ndarray | None:
+    """The rectifying homography of a page whose lines are not parallel, else None."""
     if not settings.enabled:
         return None
-    h_seg = line_pieces_hough(lines.h_pieces, dpi, settings, vertical=False)
-    v_seg = line_pieces_hough(lines.v_pieces, dpi, settings, vertical=True)
-    return rectifying_homography(h_seg, v_seg, shape, dpi, settings)
+    h_seg = line_pieces_hough(lines.h_pieces, page.dpi, settings, vertical=False)
+    v_seg = line_pieces_hough(lines.v_pieces, page.dpi, settings, vertical=True)
+    return rectifying_homography(h_seg, v_seg, (page.height, page.width), page.dpi, settings)
 
 
 def find_tables(page: Page, settings: LayoutSettings) -> list[Table]:

@@ -16,13 +16,18 @@ import pytest
 
 import layout
 import ocr
-from govreport.pipeline import MM_PER_INCH, _crop, _grow, _has_title
+import mapping
+from govreport.pipeline import MM_PER_INCH, _crop, _grow
 from govreport.settings import Settings
 from ocr.engine import OcrEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "s01_jishishan_2021.pdf"
 NUMBER = re.compile(r"^-?[0-9][0-9.,]*(万元)?$")
+
+
+def _has_title(lines) -> bool:
+    return mapping.has_title([line.text for line in lines])
 
 
 def _canon(text: str) -> str:
