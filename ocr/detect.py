@@ -274,12 +274,21 @@ def line_crops(
     that may be upside down; pass the result to :func:`ocr.is_upside_down`.
     Returns at most ``max_lines`` crops (widest first; crops narrower than
     twice their height are skipped because they carry little direction signal).
+    The lines are found and cut on the image reduced so that its longer side
+    is at most ``orientation_det_limit_side_len`` px: the classifier reads a
+    48 px line either way, and detection costs time and memory (its largest
+    activations) with the image area.
     """
     if engine is None:
         from .engine import OcrEngine
 
         engine = OcrEngine()
     bgr = to_bgr(image)
+    h, w = bgr.shape[:2]
+    scale = min(1.0, engine.settings.orientation_det_limit_side_len / max(h, w, 1))
+    if scale < 1.0:
+        bgr = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
+                         interpolation=cv2.INTER_AREA)
     det = engine.detector.detect(bgr)
     crops = [crop_quad(bgr, q) for q in det.quads]
     crops = [c for c in crops if c.shape[1] >= 2 * c.shape[0]]

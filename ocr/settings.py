@@ -286,6 +286,13 @@ class OcrSettings(BaseModel):
         "many px before detection (to a multiple of 32). A 200-dpi A4 page is "
         "1654 x 2339 px.",
     )
+    orientation_det_limit_side_len: int = Field(
+        960, ge=32, le=8192,
+        description="A page with no table text is searched for text lines for the "
+        "0°/180° vote (ocr.line_crops) reduced to at most this many px on its longer "
+        "side: the classifier reads 48 px lines either way, and a full-size detection "
+        "costs four times the time and keeps its largest activations in memory.",
+    )
     det_thresh: float = Field(
         0.3, gt=0.0, lt=1.0, description="DB probability threshold for text pixels."
     )

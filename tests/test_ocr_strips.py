@@ -153,3 +153,19 @@ def test_lines_of_one_cell_read_as_one_strip(engine):
     assert all(same), [t for t, ok in zip(texts.values(), same) if not ok]
     with pytest.raises(ValueError):
         ocr.recognize_rows(engine.recognizer, crops[:3], rows[:3], keep_reading=keep[:2])
+
+
+def test_batches_hold_at_most_the_column_budget(engine):
+    """Recognizer.forward caps each batch by crops and by padded columns, and
+    still reads every crop once."""
+    settings = Settings()
+    (crops, _), = _page_crops(settings, "s01_jishishan_2021", {2})
+    images = [ocr.to_bgr(c) for c in crops if c is not None]
+    seen = []
+    s = engine.recognizer.settings
+    for ids, probs, width in engine.recognizer.forward(images):
+        assert len(ids) <= s.rec_batch_size
+        assert len(ids) == 1 or len(ids) * width <= s.rec_batch_max_columns
+        assert probs.shape[0] == len(ids)
+        seen.extend(ids)
+    assert sorted(seen) == list(range(len(images)))
