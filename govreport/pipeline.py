@@ -50,7 +50,9 @@ from layout.debug import write_debug_images
 from layout.types import Box, Cell, Page, Table
 from mapping.types import PageText, ReadCell, ReadLine, ReadTable
 
+from .page_records import page_info, scanned_among_digital
 from .settings import Settings, SettingsSource
+from .turns import Turns
 
 MM_PER_INCH = 25.4
 STAGES = ("rasterise", "lines_grid", "ocr", "mapping")
@@ -158,11 +160,11 @@ class Pipeline:
                         and cfg.text_layer.enabled:
                     ocr_reason = f"its text layer was not used ({ocr_reason})"
                     warnings.append(f"page {page.number}: {ocr_reason}; the page was read by OCR")
-                pages_info.append(_page_info(page, ocr_reason, found.tables))
+                pages_info.append(page_info(page, ocr_reason, found.tables))
                 tables_by_page.append(list(found.tables))
         if not pages_info:
             raise layout.InputError(f"{path.name}: the document has no pages")
-        warnings.extend(_scanned_among_digital(pages_info))
+        warnings.extend(scanned_among_digital(pages_info))
 
         t = time.perf_counter()
         # Join tables across page breaks (parts of one table also share their
@@ -255,7 +257,7 @@ class Pipeline:
             while (item := next_page()) is not None:
                 yield item
             return
-        turn = _Turns()  # pages leave the document in order, one at a time
+        turn = Turns()  # pages leave the document in order, one at a time
 
         def laid_out(index: int):
             return next_page(lambda: turn.take(index, lambda: next(pages, None)))
@@ -404,28 +406,6 @@ class Pipeline:
         return PageText(page.number, tuple(lines))
 
 
-class _Turns:
-    """Lets numbered callers run one step strictly in the order of their numbers.
-
-    ``take(k, step)`` waits until the calls numbered 0..k-1 have taken their
-    turn, runs ``step()`` alone and returns its result: pages are taken from
-    the document in order, while their layouts are computed side by side.
-    """
-
-    def __init__(self) -> None:
-        self._next = 0
-        self._ready = threading.Condition()
-
-    def take(self, number: int, step):
-        with self._ready:
-            self._ready.wait_for(lambda: self._next == number)
-            try:
-                return step()
-            finally:
-                self._next += 1
-                self._ready.notify_all()
-
-
 def _strip_row(table_index: int, cell: Cell, settings: ocr.OcrSettings) -> tuple[int, ...] | None:
     """Strip key of a cell's crops (ocr.recognize_rows); None keeps them off strips.
 
@@ -488,33 +468,6 @@ def _grow(box: tuple[int, int, int, int], margin: int,
     x0, y0, x1, y1 = box
     lx0, ly0, lx1, ly1 = limit
     return (max(x0 - margin, lx0), max(y0 - margin, ly0), min(x1 + margin, lx1), min(y1 + margin, ly1))
-
-
-def _table_grid(table: Table) -> models.TableGrid:
-    def box(b: Box) -> Box:
-        return tuple(int(v) for v in b)  # type: ignore[return-value]
-
-    return models.TableGrid(bbox=box(table.bbox), cells=[box(cell.bbox) for cell in table.cells])
-
-
-def _page_info(page: Page, ocr_reason: str | None, tables: Sequence[Table] = ()) -> models.PageInfo:
-    return models.PageInfo(number=page.number, width=page.width, height=page.height,
-                           dpi=round(float(page.dpi), 2), rotation=page.rotation,
-                           skew_degrees=round(float(page.skew_degrees), 3),
-                           homography=[[round(v, 8) for v in row] for row in page.homography]
-                           if page.homography else None,
-                           read_by="ocr" if ocr_reason else "text_layer", read_by_reason=ocr_reason,
-                           tables=[_table_grid(t) for t in tables])
-
-
-def _scanned_among_digital(pages: Sequence[models.PageInfo]) -> list[str]:
-    """Warnings for the pages without a text layer in a document whose other pages
-    have one (a page scanned back into an exported PDF, or pasted in as an image):
-    in a plain scan that is every page and no news."""
-    if not any(p.read_by == "text_layer" for p in pages):
-        return []
-    return [f"page {p.number}: no text layer (a scanned page in a born-digital PDF); read by OCR"
-            for p in pages if p.read_by == "ocr" and p.read_by_reason == "no text layer"]
 
 
 def _text_layer_cells(found: layout.DigitalLayout) -> dict[Box, list[ReadLine]]:

@@ -82,14 +82,6 @@ class PipelineSettings(BaseModel):
         "worker past 1.5 GB on the stress set (1.63 GB), so one is the default: raise it "
         "where memory allows",
     )
-    opencv_threads: int = Field(
-        1, ge=1, le=64,
-        description="OpenCV's own threads per call in a batch worker (cv2.setNumThreads, at "
-        "most the worker's threads). The pipeline already runs the layout of "
-        "layout_ahead_pages pages beside recognition, so the cores are busy; more threads "
-        "inside each OpenCV call only contend with them (measured on 2 cores: 1 thread "
-        "4-15 % faster a page than 2)",
-    )
     layout_ahead: bool = Field(
         True,
         description="rasterise and lay out the next page in a worker thread while this page's "

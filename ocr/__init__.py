@@ -4,8 +4,10 @@ Public API::
 
     engine = OcrEngine(OcrSettings())                 # once per pipeline
     recs = engine.recognizer.recognize([trim_to_ink(c) for c in cell_crops])
-    recs = recognize_rows(engine.recognizer, crops, row_keys)  # short crops of a row
-                                                       # read as one line (ocr.strips)
+    recs = recognize_rows(engine.recognizer, crops, row_keys)  # short crops read side
+                                                       # by side (ocr.strips), a glyph
+                                                       # once (ocr.glyphs)
+    leader = glyph_exemplars(crops, settings)          # crop i takes leader[i]'s reading
     lines = read_text(page_image, mask, engine=engine) # free text, reading order
     flip = is_upside_down(line_crops(page_image, engine=engine), engine=engine)
 
@@ -38,6 +40,7 @@ __all__ = [
     "line_crops",
     "recognize",
     "recognize_rows",
+    "glyph_exemplars",
     "trim_to_ink",
     "ink_box",
     "to_bgr",
@@ -52,6 +55,7 @@ _LAZY = {
     "Classifier": ("classify", "Classifier"),
     "read_text": ("detect", "read_text"),
     "recognize_rows": ("strips", "recognize_rows"),
+    "glyph_exemplars": ("glyphs", "glyph_exemplars"),
     "line_crops": ("detect", "line_crops"),
 }
 

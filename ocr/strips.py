@@ -6,6 +6,10 @@ short single-line crops of one table row (or of consecutive rows) are scaled to
 ``rec_image_height``, pasted side by side on a strip of paper-coloured
 background with a blank gap between them, and the strip is recognised once.
 
+Before any of that, a crop that is the same picture as an earlier one
+(:mod:`ocr.glyphs`) is left out and takes that crop's reading, so a page's
+hundred lone "0"s cost a handful of strip places.
+
 CTC gives one output per time step and each step covers a fixed number of
 input columns (W / T for an input W px wide with T steps), so the character
 decoded at step t sits near x = (t + 0.5) * W / T. Every step is given to the
@@ -184,6 +188,13 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
         reading whatever characters it holds (the lines of one cell read
         side by side: their texts are joined anyway, so the strip reads them
         in their own context).
+
+    Crops that are the same picture as an earlier crop
+    (:func:`ocr.glyph_exemplars`, ``glyph_*`` settings) are not recognised:
+    they take that crop's reading when it is a value (only characters of
+    ``strip_accept_chars``), and are read alone otherwise. With
+    ``strip_pack_rows`` the short crops of different keys share strips,
+    except the crops flagged in ``keep_reading``, which keep their own.
 
     Returns one :class:`Recognition` per crop, in input order, like
     ``Recognizer.recognize``. Crops are batched by width alone (singles and

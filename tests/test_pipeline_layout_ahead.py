@@ -48,3 +48,20 @@ def test_leaving_the_page_loop_early_stops_the_worker_before_the_document_closes
     report = pipeline.extract(SAMPLES / "s14_three_pages_2019.pdf")
     assert len(report.pages) == n_pages > 2 and report.fields
 
+
+
+def test_pages_laid_out_side_by_side_come_in_order(pipeline, sample_report):
+    """Three pages laid out at once (layout_ahead_pages): the same report, and
+    the workers stop when the caller leaves early."""
+    wide = pipeline.with_settings(pipeline.settings.overridden({"pipeline.layout_ahead_pages": 3}))
+    for name in ("s14_three_pages_2019", "s10_rot90_2021"):
+        one, _ = sample_report(name)
+        three = wide.extract(SAMPLES / f"{name}.pdf")
+        assert three.model_dump(exclude={"timing"}) == one.model_dump(exclude={"timing"})
+    assert not _layout_threads()
+    settings = wide.settings.layout
+    with layout.open_document(SAMPLES / "s14_three_pages_2019.pdf", settings.raster) as document:
+        pages = wide._laid_out_pages(document, _Timer())
+        numbers = [next(pages)[0].number, next(pages)[0].number]
+        pages.close()
+        assert numbers == [1, 2] and not _layout_threads()
