@@ -52,7 +52,7 @@ from mapping.types import PageText, ReadCell, ReadLine, ReadTable
 
 from .page_records import page_info, scanned_among_digital
 from .settings import Settings, SettingsSource
-from .turns import Turns
+from .turns import PixelBudget, Turns
 
 MM_PER_INCH = 25.4
 STAGES = ("rasterise", "lines_grid", "ocr", "mapping")
@@ -225,12 +225,20 @@ class Pipeline:
         cfg = self.settings.layout
         pages = iter(document)
 
+        budget = PixelBudget(self.settings.pipeline.layout_ahead_max_megapixels * 1e6)
+
         def next_page(fetch=lambda: next(pages, None)
                       ) -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None] | None:
             t = time.perf_counter()
             raw = fetch()
             if raw is None:
                 return None
+            # pages laid out side by side hold at most the budget's pixels together
+            with budget.hold(raw.width * raw.height):
+                return lay_out(raw, t)
+
+        def lay_out(raw: Page, t: float
+                    ) -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None]:
             placement = reason = "no text layer"
             if raw.text_layer is not None and not cfg.text_layer.enabled:
                 placement = reason = "reading text layers is turned off"

@@ -74,13 +74,26 @@ class PipelineSettings(BaseModel):
         0.4, ge=0.0, description="margin added around a text line's ink box before recognition, mm"
     )
     layout_ahead_pages: int = Field(
-        1, ge=1, le=8,
+        2, ge=1, le=8,
         description="with layout_ahead, pages laid out at the same time, each in its own "
         "thread (pages still leave the document one at a time, in order). With one, the "
-        "recogniser waits for the next page's layout whenever layout is the slower stage; "
-        "two were 4-6 % faster a page on 2 cores, but two 300-dpi layouts at once took a "
-        "worker past 1.5 GB on the stress set (1.63 GB), so one is the default: raise it "
-        "where memory allows",
+        "recogniser waits for the next page's layout whenever layout is the slower stage "
+        "(measured on 2 cores through the batch: two gave 1.56 pages/s on samples/, one "
+        "1.19-1.22)",
+    )
+    layout_ahead_max_megapixels: float = Field(
+        8.0, gt=0,
+        description="pages laid out at the same time hold at most this many megapixels "
+        "together; a larger page is laid out alone. Two A4 pages at 200 dpi (3.9 Mpx each) "
+        "fit; a 300-dpi page (8.7 Mpx) goes alone: two 300-dpi layouts at once took a worker "
+        "past 1.5 GB on the stress set",
+    )
+    opencv_threads: int = Field(
+        1, ge=1, le=64,
+        description="OpenCV's own threads per call in a batch worker (cv2.setNumThreads, at "
+        "most the worker's threads). With layout_ahead_pages pages laid out beside "
+        "recognition the cores are busy; more threads inside each OpenCV call only "
+        "contend with them",
     )
     layout_ahead: bool = Field(
         True,

@@ -1,10 +1,11 @@
-"""Numbered steps taken strictly in order by threads that run side by side."""
+"""Threads that run side by side: numbered steps taken in order, and a shared pixel budget."""
 from __future__ import annotations
 
 import threading
-from typing import Callable, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, TypeVar
 
-__all__ = ["Turns"]
+__all__ = ["Turns", "PixelBudget"]
 
 T = TypeVar("T")
 
@@ -29,3 +30,31 @@ class Turns:
             finally:
                 self._next += 1
                 self._ready.notify_all()
+
+
+class PixelBudget:
+    """Work on pages side by side only while their pixels fit one budget.
+
+    ``with budget.hold(pixels):`` waits until the pages held by other threads
+    and this one fit in ``limit`` pixels together, then holds them until the
+    block ends. A page larger than the whole budget waits until it is alone.
+    Memory of a page's layout grows with its pixels: two 300-dpi pages at once
+    cost twice what one does.
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._held = 0.0
+        self._free = threading.Condition()
+
+    @contextmanager
+    def hold(self, pixels: float) -> Iterator[None]:
+        with self._free:
+            self._free.wait_for(lambda: self._held == 0 or self._held + pixels <= self.limit)
+            self._held += pixels
+        try:
+            yield
+        finally:
+            with self._free:
+                self._held -= pixels
+                self._free.notify_all()

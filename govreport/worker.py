@@ -40,10 +40,11 @@ def with_threads(settings: Settings, threads: int) -> Settings:
 
 
 def load_pipeline(settings: Settings, threads: int, debug_dir: Path | None) -> Any:
-    """The worker's one Pipeline, its OCR and OpenCV held to ``threads`` threads."""
+    """The worker's one Pipeline, its OCR held to ``threads`` threads and OpenCV
+    to ``PipelineSettings.opencv_threads`` (at most ``threads``)."""
     import cv2
 
-    cv2.setNumThreads(threads)
+    cv2.setNumThreads(min(threads, settings.pipeline.opencv_threads))
     from .pipeline import Pipeline
 
     return Pipeline(with_threads(settings, threads), debug_dir=debug_dir)
