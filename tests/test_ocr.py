@@ -87,14 +87,14 @@ def test_models_load_once_and_dictionary_from_metadata(engine):
     assert rec is engine.recognizer
     other = OcrEngine(ocr.OcrSettings())
     assert other.recognizer.model.session is rec.model.session
-    assert load_model(REC_MODEL, 2, 1, False, True) is rec.model
+    assert load_model(REC_MODEL, 2, 1, False, False) is rec.model  # arena off by default
     chars = rec.model.character_list()
     assert len(chars) == 6623 and "政" in chars and "１" in chars
     assert rec.model.session.get_providers() == ["CPUExecutionProvider"]
     opts = rec.model.session.get_session_options()
     assert (opts.intra_op_num_threads, opts.inter_op_num_threads) == (2, 1)
     assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
-    assert opts.enable_cpu_mem_arena
+    assert not opts.enable_cpu_mem_arena  # OcrSettings.memory_arena
     assert (models_dir() / REC_MODEL).is_file()
 
 
