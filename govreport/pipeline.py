@@ -218,24 +218,31 @@ class Pipeline:
         passes) keeps the vector grid and the glyphs' line boxes, and OCR reads
         the lines (the reason is returned). Any other page is turned upright
         by quarter turns, deskewed and laid out from its image. With
-        ``PipelineSettings.layout_ahead`` the next page is rendered and laid
-        out in one worker thread while the caller reads this one (the document
-        is only ever touched by that thread, one page at a time).
+        ``PipelineSettings.layout_ahead`` the next ``layout_ahead_pages`` pages
+        are laid out in worker threads while the caller reads this one: they
+        take their pages from the document one at a time and in order
+        (:class:`~govreport.turns.Turns`), and lay them out side by side within
+        ``layout_ahead_max_megapixels`` (:class:`~govreport.turns.PixelBudget`).
         """
         cfg = self.settings.layout
         pages = iter(document)
 
         budget = PixelBudget(self.settings.pipeline.layout_ahead_max_megapixels * 1e6)
 
-        def next_page(fetch=lambda: next(pages, None)
-                      ) -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None] | None:
+        def rendered() -> tuple[Page | None, float]:
+            """The next page of the document and the seconds rendering it took."""
             t = time.perf_counter()
-            raw = fetch()
+            return next(pages, None), time.perf_counter() - t
+
+        def next_page(fetch=rendered
+                      ) -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None] | None:
+            raw, render_s = fetch()
             if raw is None:
                 return None
             # pages laid out side by side hold at most the budget's pixels together
             with budget.hold(raw.width * raw.height):
-                return lay_out(raw, t)
+                # the rasterise stage: rendering plus what follows, not the waits
+                return lay_out(raw, time.perf_counter() - render_s)
 
         def lay_out(raw: Page, t: float
                     ) -> tuple[Page, layout.PageLayout | layout.DigitalLayout, str | None]:
@@ -261,14 +268,14 @@ class Pipeline:
             return page, found, reason
 
         ahead = self.settings.pipeline.layout_ahead_pages
-        if not self.settings.pipeline.layout_ahead or ahead < 1:
+        if not self.settings.pipeline.layout_ahead:
             while (item := next_page()) is not None:
                 yield item
             return
         turn = Turns()  # pages leave the document in order, one at a time
 
         def laid_out(index: int):
-            return next_page(lambda: turn.take(index, lambda: next(pages, None)))
+            return next_page(lambda: turn.take(index, rendered))
 
         with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="govreport-layout") as workers:
             queued = deque(workers.submit(laid_out, k) for k in range(ahead))
@@ -348,18 +355,28 @@ class Pipeline:
             lines[owner].append(ReadLine(box, result.text, float(result.confidence)))
         pad = round(self.settings.pipeline.detect_pad_mm * page.dpi / MM_PER_INCH)
         for owner, box in detect:
-            x0, y0, x1, y1 = _grow(box, margin, owner)
-            crop = _crop(page.image, (x0, y0, x1, y1))
-            for found in self.engine.read_text(_paper_padded(crop, pad)):
-                bx0, by0, bx1, by1 = (v - pad for v in found.bbox)
-                bx0, by0 = max(bx0, 0), max(by0, 0)
-                bx1, by1 = min(bx1, crop.shape[1]), min(by1, crop.shape[0])
-                lines[owner].append(ReadLine((x0 + bx0, y0 + by0, x0 + bx1, y0 + by1), found.text,
-                                             float(found.confidence)))
+            lines[owner].extend(ReadLine(*line) for line in
+                                self._read_padded(page, _grow(box, margin, owner), pad))
         for owner in {owner for owner, _ in detect}:
             lines[owner].sort(key=lambda line: (line.bbox[1], line.bbox[0]))
         timer.add("ocr", t)
         return dict(lines)
+
+    def _read_padded(self, page: Page, box: Box, pad: int, **read_text_options
+                     ) -> list[tuple[Box, str, float]]:
+        """Detection + recognition of the text in ``box`` of the page, with ``pad`` px
+        of paper around it (:func:`_paper_padded`); (box px of the page, text,
+        confidence) per line, in reading order. ``read_text_options`` go to
+        ``OcrEngine.read_text`` (``stop``, ``chunk``)."""
+        x0, y0, x1, y1 = box
+        crop = _crop(page.image, box)
+        out = []
+        for found in self.engine.read_text(_paper_padded(crop, pad), **read_text_options):
+            bx0, by0, bx1, by1 = (int(v) - pad for v in found.bbox)
+            bx0, by0 = max(bx0, 0), max(by0, 0)
+            bx1, by1 = min(bx1, crop.shape[1]), min(by1, crop.shape[0])
+            out.append(((x0 + bx0, y0 + by0, x0 + bx1, y0 + by1), found.text, float(found.confidence)))
+        return out
 
     def _text_layer_free_text(self, found: layout.DigitalLayout) -> PageText:
         """The text layer's lines outside the tables in the title zone, as OCR would read them."""
@@ -394,22 +411,16 @@ class Pipeline:
         pad = round(cfg.detect_pad_mm * page.dpi / MM_PER_INCH)
         whole = (0, 0, page.width, page.height)
         lines: list[tuple[Box, str, float]] = []
+
+        def has_title(found: Sequence[ocr.TextLine] = ()) -> bool:
+            """The regions read so far, and the lines of this one so far, hold the title."""
+            return mapping.has_title([text for _, text, _ in lines] + [line.text for line in found])
+
+        stop = has_title if cfg.free_text_stop_at_title else None
         for region in regions:
-            x0, y0, x1, y1 = _grow(region, pad, whole)
-            so_far = [text for _, text, _ in lines]
-
-            def stop(found_lines: Sequence[ocr.TextLine], so_far: list[str] = so_far) -> bool:
-                return mapping.has_title(so_far + [line.text for line in found_lines])
-
-            read = self.engine.read_text(
-                _paper_padded(page.image[y0:y1, x0:x1], pad),
-                stop=stop if cfg.free_text_stop_at_title else None, chunk=cfg.free_text_chunk_lines)
-            for line in read:
-                bx0, by0, bx1, by1 = (int(v) - pad for v in line.bbox)
-                box = (max(x0 + bx0, 0), max(y0 + by0, 0), min(x0 + bx1, page.width),
-                       min(y0 + by1, page.height))
-                lines.append((box, line.text, line.confidence))
-            if cfg.free_text_stop_at_title and mapping.has_title([text for _, text, _ in lines]):
+            lines.extend(self._read_padded(page, _grow(region, pad, whole), pad, stop=stop,
+                                           chunk=cfg.free_text_chunk_lines))
+            if stop is not None and has_title():
                 break
         return PageText(page.number, tuple(lines))
 

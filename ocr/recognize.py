@@ -128,11 +128,11 @@ class Recognizer:
         Yields ``(ids, probs, width)`` per batch: the indices into ``images``
         of the batch, the (len(ids), T, C) softmax output and the input width W
         in px. Empty images are skipped. Images are sorted by width/height and
-        batched ``rec_batch_size`` at a time; each is padded on the right to
-        its batch's widest (at least ``rec_image_width`` at
+        batched in that order, at most ``rec_batch_size`` images and at most
+        ``rec_batch_max_columns`` padded columns a batch; each is padded on
+        the right to its batch's widest (at least ``rec_image_width`` at
         ``rec_image_height``); each of the T time steps covers W / T input
-        columns. A batch holds at most ``rec_batch_size`` images and at most
-        ``rec_batch_max_columns`` padded columns.
+        columns.
         """
         valid = [i for i, im in enumerate(images) if im.shape[0] > 0 and im.shape[1] > 0]
         if not valid:

@@ -226,10 +226,16 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
              if accept is not None and not set(results[leader[i]].text) <= accept]
     for i in np.flatnonzero(follows).tolist():
         results[i] = results[leader[i]]
-    for ids, probs, _ in recognizer.forward([images[i] for i in alone]):
-        for j, rec in zip(ids, recognizer.decode(probs)):
-            results[alone[j]] = rec
+    _read_alone(recognizer, images, alone, results)
     return results
+
+
+def _read_alone(recognizer, images: Sequence[np.ndarray], ids: Sequence[int],
+                results: list[Recognition]) -> None:
+    """Recognise ``images[i]`` for each ``i`` of ``ids`` on its own, into ``results[i]``."""
+    for batch, probs, _ in recognizer.forward([images[i] for i in ids]):
+        for j, rec in zip(batch, recognizer.decode(probs)):
+            results[ids[j]] = rec
 
 
 def _accepted(settings: OcrSettings) -> set[str] | None:
@@ -272,7 +278,5 @@ def _recognize_exemplars(recognizer, images: list[np.ndarray], rows: Sequence[Ha
         kept = set(np.flatnonzero(keep_reading).tolist()) if keep_reading is not None else set()
         again = [i for i in sorted(on_strip) if not results[i].text
                  or (i not in kept and not set(results[i].text) <= accept)]
-        for ids, probs, _ in recognizer.forward([images[i] for i in again]):
-            for j, rec in zip(ids, recognizer.decode(probs)):
-                results[again[j]] = rec
+        _read_alone(recognizer, images, again, results)
     return results
