@@ -364,14 +364,17 @@ class Pipeline:
 
     def _read_padded(self, page: Page, box: Box, pad: int, **read_text_options
                      ) -> list[tuple[Box, str, float]]:
-        """Detection + recognition of the text in ``box`` of the page, with ``pad`` px
-        of paper around it (:func:`_paper_padded`); (box px of the page, text,
-        confidence) per line, in reading order. ``read_text_options`` go to
+        """Detection (at ``PipelineSettings.detect_dpi``) + recognition of the text
+        in ``box`` of the page, with ``pad`` px of paper around it
+        (:func:`_paper_padded`); (box px of the page, text, confidence) per line,
+        in reading order. ``read_text_options`` go to
         ``OcrEngine.read_text`` (``stop``, ``chunk``)."""
         x0, y0, x1, y1 = box
         crop = _crop(page.image, box)
         out = []
-        for found in self.engine.read_text(_paper_padded(crop, pad), **read_text_options):
+        scale = min(1.0, self.settings.pipeline.detect_dpi / page.dpi)
+        for found in self.engine.read_text(_paper_padded(crop, pad), detect_scale=scale,
+                                           **read_text_options):
             bx0, by0, bx1, by1 = (int(v) - pad for v in found.bbox)
             bx0, by0 = max(bx0, 0), max(by0, 0)
             bx1, by1 = min(bx1, crop.shape[1]), min(by1, crop.shape[0])

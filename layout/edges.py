@@ -83,7 +83,10 @@ def paper_fill(image: np.ndarray, paper: np.ndarray, dpi: float, settings: ScanE
     scale = min(1.0, settings.analysis_dpi / dpi)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    weight = cv2.resize(paper.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    # the paper's share of each reduced pixel, from a uint8 mask (a float copy of
+    # a 300-dpi page is 35 MB)
+    weight = cv2.resize(paper.view(np.uint8) * np.uint8(255), size,
+                        interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
     sigma = mm_to_px(settings.fill_mm, dpi * scale)
     den = cv2.GaussianBlur(weight, (0, 0), sigma)
     if small.ndim == 3:
@@ -91,10 +94,14 @@ def paper_fill(image: np.ndarray, paper: np.ndarray, dpi: float, settings: ScanE
     num = cv2.GaussianBlur(small * weight, (0, 0), sigma)
     if num.ndim == 2 and small.ndim == 3:
         num = num[..., None]
-    fallback = np.median(image[paper], axis=0)
-    level = np.where(den > 1e-4, num / np.maximum(den, 1e-4), fallback)
-    full = cv2.resize(level.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(full, 0, 255).astype(np.uint8).reshape(image.shape)
+    level = num / np.maximum(den, 1e-4)
+    far = np.broadcast_to(den <= 1e-4, level.shape)
+    if far.any():  # no paper within reach: the paper's median level
+        level = np.where(far, np.median(image[paper], axis=0), level)
+    level = np.clip(level, 0, 255).astype(np.uint8).reshape(size[1], size[0], *image.shape[2:])
+    # enlarged as uint8: the level varies as slowly as the light, so rounding
+    # before the interpolation moves it by at most one grey level
+    return cv2.resize(level, (w, h), interpolation=cv2.INTER_LINEAR).reshape(image.shape)
 
 
 def clear_scanner_edges(image: np.ndarray, dpi: float, settings: ScanEdgeSettings) -> np.ndarray:
@@ -122,6 +129,6 @@ def clear_scanner_edges(image: np.ndarray, dpi: float, settings: ScanEdgeSetting
     paper = paper_mask(gray, dpi, settings)
     if paper is None or not paper.any():
         return image
-    out = image.copy()
-    out[~paper] = paper_fill(image, paper, dpi, settings)[~paper]
+    out = paper_fill(image, paper, dpi, settings)
+    cv2.copyTo(image, paper.view(np.uint8), out)  # the paper itself unchanged
     return out

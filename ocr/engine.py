@@ -225,11 +225,12 @@ class OcrEngine:
 
     def read_text(self, image: np.ndarray, mask: np.ndarray | None = None, *,
                   stop: "Callable[[list[TextLine]], bool] | None" = None,
-                  chunk: int | None = None) -> list[TextLine]:
-        """See :func:`ocr.read_text` (``stop``/``chunk``: optional early stop)."""
+                  chunk: int | None = None, detect_scale: float = 1.0) -> list[TextLine]:
+        """See :func:`ocr.read_text` (``stop``/``chunk``: optional early stop;
+        ``detect_scale``: detection on the image reduced by this factor)."""
         from .detect import read_text
 
-        return read_text(image, mask, engine=self, stop=stop, chunk=chunk)
+        return read_text(image, mask, engine=self, stop=stop, chunk=chunk, detect_scale=detect_scale)
 
     def is_upside_down(self, line_crops: Sequence[np.ndarray]) -> bool:
         """See :func:`ocr.is_upside_down`."""

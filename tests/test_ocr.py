@@ -249,6 +249,33 @@ def test_read_text_on_scanned_sample(engine, sample_pages):
     assert any("总体情况" in t for t in texts)
 
 
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_read_text_detected_on_a_reduced_image(engine, dpi):
+    """Lines found on the scan reduced to 120 dpi (the pipeline's ``detect_dpi``)
+    read as on the full image: their boxes, scaled back, frame the same lines
+    as the full detection's, and recognition cuts them from the full image."""
+    if not SAMPLE.exists():
+        pytest.skip(f"{SAMPLE.name} not generated yet")
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(SAMPLE))
+    page = np.array(doc[0].render(scale=dpi / 72).to_pil().convert("RGB"))[:, :, ::-1]
+    doc.close()
+    top = np.ascontiguousarray(page[: page.shape[0] // 3])
+    full = engine.read_text(top)
+    reduced = engine.read_text(top, detect_scale=120 / dpi)
+    assert len(full) >= 3
+    assert [ln.text for ln in reduced] == [ln.text for ln in full]
+    for a, b in zip(reduced, full):
+        (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a.bbox, b.bbox
+        inter = max(0, min(ax1, bx1) - max(ax0, bx0)) * max(0, min(ay1, by1) - max(ay0, by0))
+        union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
+        assert inter / union >= 0.8, (a, b)
+    # a 1 px detection would be nothing: the quads stay inside the image
+    assert all(0 <= x0 < x1 <= top.shape[1] and 0 <= y0 < y1 <= top.shape[0]
+               for x0, y0, x1, y1 in (ln.bbox for ln in reduced))
+
+
 def test_upside_down_sample_page(engine, sample_pages):
     page = sample_pages[0][: sample_pages[0].shape[0] // 2]
     assert not ocr.is_upside_down(ocr.line_crops(page, engine=engine), engine=engine)
