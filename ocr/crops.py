@@ -95,11 +95,12 @@ def _line_remnants(ink: np.ndarray, frac: float) -> np.ndarray:
         n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
         tol = max(2, int(round(0.04 * across)))
         thin = max(3, int(round(0.1 * across)))
-        for i in range(1, n):
-            x, y, cw, ch = stats[i, :4]
-            a0, extent = (x, cw) if axis == 0 else (y, ch)
-            if extent <= thin and (a0 <= tol or a0 + extent >= across - tol):
-                out[labels == i] = 1
+        a0, extent = ((stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_WIDTH]) if axis == 0
+                      else (stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]))
+        remnant = (extent <= thin) & ((a0 <= tol) | (a0 + extent >= across - tol))
+        remnant[0] = False  # the background
+        if remnant.any():
+            out |= remnant.astype(np.uint8)[labels]
     if out.any():
         out = cv2.dilate(out, np.ones((3, 3), np.uint8))
     return out
@@ -215,10 +216,15 @@ def smooth_bilevel(image: np.ndarray, settings: OcrSettings | None = None) -> np
 def _ink_components(crop: np.ndarray, settings: OcrSettings) -> tuple[Box | None, np.ndarray]:
     """Ink box of the text in ``crop`` and a {0,1} mask of pixels to blank."""
     gray = _gray(crop)
-    blank = np.zeros(gray.shape, np.uint8)
     if gray.size == 0:
-        return None, blank
-    ink = _ink_mask(gray, settings.ink_threshold)
+        return None, np.zeros(gray.shape, np.uint8)
+    return _text_of(gray, _ink_mask(gray, settings.ink_threshold), settings)
+
+
+def _text_of(gray: np.ndarray, ink: np.ndarray | None, settings: OcrSettings
+             ) -> tuple[Box | None, np.ndarray]:
+    """:func:`_ink_components` of a grey crop and its ink mask (:func:`_ink_mask`)."""
+    blank = np.zeros(gray.shape, np.uint8)
     if ink is None:
         return None, blank
     remnants = _line_remnants(ink, settings.border_remnant_frac)
@@ -296,11 +302,11 @@ def trim_to_ink(crop: np.ndarray, settings: OcrSettings | None = None) -> np.nda
     bilevel = settings.bilevel and is_bilevel(bgr, settings)
     if bilevel:
         bgr = remove_specks(bgr, settings)
-    box, blank = _ink_components(bgr, settings)
+    gray = _gray(bgr)
+    ink = _ink_mask(gray, settings.ink_threshold) if gray.size else None
+    box, blank = _text_of(gray, ink, settings)
     if box is None:
         return None
-    gray = _gray(bgr)
-    ink = _ink_mask(gray, settings.ink_threshold)
     background = gray[(ink == 0) & (blank == 0)] if ink is not None else gray.ravel()
     fill = int(np.median(background)) if background.size else 255
     x0, y0, x1, y1 = box

@@ -226,8 +226,31 @@ def recognize_rows(recognizer, crops: Sequence[np.ndarray | None],
              if accept is not None and not set(results[leader[i]].text) <= accept]
     for i in np.flatnonzero(follows).tolist():
         results[i] = results[leader[i]]
-    _read_alone(recognizer, images, alone, results)
+    _read_again(recognizer, images, alone, rows, s, keep_reading, results)
     return results
+
+
+def _read_again(recognizer, images: Sequence[np.ndarray], ids: Sequence[int],
+                rows: Sequence[Hashable | None], s: OcrSettings,
+                keep_reading: Sequence[bool] | None, results: list[Recognition]) -> None:
+    """Read the crops ``ids`` (followers of a Chinese exemplar) on their own, into ``results``.
+
+    Such crops of one cell whose lines are read side by side (``keep_reading``:
+    the characters of vertical header text, 结/果 of table four repeated in
+    every column) share a strip again: alone, each one-character crop would
+    be padded to ``rec_image_width``, four times its width. Any other crop is
+    read alone. The cell's other lines keep their readings.
+    """
+    if not ids:
+        return
+    kept = keep_reading if keep_reading is not None else [False] * len(images)
+    chosen = set(ids)
+    empty = np.zeros((0, 0, 3), np.uint8)
+    reread = _recognize_exemplars(
+        recognizer, [im if i in chosen else empty for i, im in enumerate(images)],
+        [r if kept[i] else None for i, r in enumerate(rows)], s, keep_reading)
+    for i in ids:
+        results[i] = reread[i]
 
 
 def _read_alone(recognizer, images: Sequence[np.ndarray], ids: Sequence[int],

@@ -271,7 +271,7 @@ def test_read_text_detected_on_a_reduced_image(engine, dpi):
         inter = max(0, min(ax1, bx1) - max(ax0, bx0)) * max(0, min(ay1, by1) - max(ay0, by0))
         union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
         assert inter / union >= 0.8, (a, b)
-    # a 1 px detection would be nothing: the quads stay inside the image
+    # the boxes scaled back stay inside the image
     assert all(0 <= x0 < x1 <= top.shape[1] and 0 <= y0 < y1 <= top.shape[0]
                for x0, y0, x1, y1 in (ln.bbox for ln in reduced))
 

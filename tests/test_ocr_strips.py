@@ -18,6 +18,7 @@ import ocr
 from govreport.pipeline import MM_PER_INCH, _crop, _grow, _own_lines_strip, _strip_row
 from govreport.settings import Settings
 from ocr.engine import OcrEngine
+from ocr.recognize import Recognizer
 from ocr.strips import build_strips, split_strip, strip_candidates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,6 +154,39 @@ def test_lines_of_one_cell_read_as_one_strip(engine):
     assert all(same), [t for t, ok in zip(texts.values(), same) if not ok]
     with pytest.raises(ValueError):
         ocr.recognize_rows(engine.recognizer, crops[:3], rows[:3], keep_reading=keep[:2])
+
+
+class _CountingRecognizer(Recognizer):
+    """The real recogniser, adding up the padded columns it is given."""
+
+    columns = 0
+
+    def forward(self, images):
+        for ids, probs, width in super().forward(images):
+            self.columns += len(ids) * width
+            yield ids, probs, width
+
+
+def test_repeated_header_characters_are_read_with_their_cell(engine):
+    """结/果 recur in every column of section 四's header: their crops are the same
+    picture as the first column's, but a Chinese reading is never shared. They
+    are read again with their cell's lines on a strip, not one by one (each
+    padded to rec_image_width), so glyph sharing costs no more model columns
+    than reading without it, and every cell reads as without it."""
+    settings = Settings()
+    (crops, rows), = _page_crops(settings, "s01_jishishan_2021", {3})
+    keep = [_own_lines_strip(key) for key in rows]
+    counts, texts = [], []
+    for glyph_once in (True, False):
+        ocr_settings = settings.ocr.model_copy(update={"glyph_once": glyph_once})
+        recognizer = _CountingRecognizer(engine.recognizer.model, ocr_settings)
+        texts.append([r.text for r in ocr.recognize_rows(recognizer, crops, rows, keep_reading=keep)])
+        counts.append(recognizer.columns)
+    shared, unshared = texts
+    header = [i for i, k in enumerate(keep) if k and crops[i] is not None]
+    assert sum(shared[i] in "结果" for i in header) > 10  # the repeats are there
+    assert [shared[i] for i in header] == [unshared[i] for i in header]
+    assert counts[0] <= counts[1], counts
 
 
 def test_batches_hold_at_most_the_column_budget(engine):
