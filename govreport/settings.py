@@ -104,6 +104,23 @@ class PipelineSettings(BaseModel):
         "recognition the cores are busy; more threads inside each OpenCV call only "
         "contend with them",
     )
+    heap_reuse: bool = Field(
+        True,
+        description="a batch worker asks glibc (mallopt) to keep freed page-sized blocks for "
+        "reuse within a report: one heap for all threads (layout threads otherwise get "
+        "64 MB arenas of their own that grow and shrink), blocks up to "
+        "heap_mmap_threshold_mb from the heap instead of fresh mappings, and no trimming "
+        "while a report runs (the worker trims after each one). Every page allocates masks "
+        "of its own size; served by fresh mappings each costs page faults. Measured over "
+        "the stress set in one batch: kernel time 18.0 → 14.7 s, peak worker memory "
+        "1.18–1.23 → 1.07–1.11 GB",
+    )
+    heap_mmap_threshold_mb: int = Field(
+        32, ge=1, le=32,
+        description="with heap_reuse, blocks larger than this (MB) still get their own "
+        "mapping (glibc's ceiling is 32 MB on 64-bit); a 300-dpi A4 mask is 8.7 MB, its "
+        "BGR page 26 MB",
+    )
     layout_ahead: bool = Field(
         True,
         description="rasterise and lay out the next page in a worker thread while this page's "

@@ -46,6 +46,8 @@ def load_pipeline(settings: Settings, threads: int, debug_dir: Path | None) -> A
     import cv2
 
     cv2.setNumThreads(min(threads, settings.pipeline.opencv_threads))
+    if settings.pipeline.heap_reuse:
+        reuse_freed_heap(settings.pipeline.heap_mmap_threshold_mb)
     from .pipeline import Pipeline
 
     return Pipeline(with_threads(settings, threads), debug_dir=debug_dir)
@@ -89,6 +91,31 @@ def return_freed_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+# mallopt parameters (glibc malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8
+
+
+def reuse_freed_heap(mmap_threshold_mb: int) -> bool:
+    """Have glibc keep freed blocks in one heap for reuse (``PipelineSettings.heap_reuse``).
+
+    All threads allocate from the main heap (``M_ARENA_MAX`` 1), blocks up to
+    ``mmap_threshold_mb`` come from it rather than from fresh mappings, and
+    the heap is never trimmed on its own: :func:`return_freed_memory` does
+    that after each report. Returns False where the C library has no
+    ``mallopt`` (not glibc), which changes nothing.
+    """
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    no_trim = 2**31 - 1  # bytes free at the heap's top before glibc trims it itself
+    return all(mallopt(param, value) == 1 for param, value in (
+        (_M_ARENA_MAX, 1),
+        (_M_MMAP_THRESHOLD, mmap_threshold_mb * 2**20),
+        (_M_TRIM_THRESHOLD, no_trim),
+    ))
 
 
 @functools.lru_cache(maxsize=1)
