@@ -88,9 +88,9 @@ def return_freed_memory() -> None:
     up report by report (measured over the 28 stress reports: from 0.5 to
     1.45 GB between reports; trimmed, it stays near 0.77 GB).
     """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 # mallopt parameters (glibc malloc.h)
@@ -103,15 +103,14 @@ def reuse_freed_heap(mmap_threshold_mb: int) -> bool:
     All threads allocate from the main heap (``M_ARENA_MAX`` 1), blocks up to
     ``mmap_threshold_mb`` come from it rather than from fresh mappings, and
     the heap is never trimmed on its own: :func:`return_freed_memory` does
-    that after each report. Returns False where the C library has no
-    ``mallopt`` (not glibc), which changes nothing.
+    that after each report. Returns False where the C library is not glibc,
+    which changes nothing.
     """
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):
+    libc = _glibc()
+    if libc is None:
         return False
     no_trim = 2**31 - 1  # bytes free at the heap's top before glibc trims it itself
-    return all(mallopt(param, value) == 1 for param, value in (
+    return all(libc.mallopt(param, value) == 1 for param, value in (
         (_M_ARENA_MAX, 1),
         (_M_MMAP_THRESHOLD, mmap_threshold_mb * 2**20),
         (_M_TRIM_THRESHOLD, no_trim),
@@ -119,11 +118,12 @@ def reuse_freed_heap(mmap_threshold_mb: int) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None where the C library has none."""
+def _glibc() -> Any:
+    """The C library when it is glibc (has ``malloc_trim`` and ``mallopt``), else None."""
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
         return None
 
 

@@ -100,7 +100,7 @@ def _line_remnants(ink: np.ndarray, frac: float) -> np.ndarray:
         remnant = (extent <= thin) & ((a0 <= tol) | (a0 + extent >= across - tol))
         remnant[0] = False  # the background
         if remnant.any():
-            out |= remnant.astype(np.uint8)[labels]
+            out |= np.take(remnant.astype(np.uint8), labels)  # faster than lut[labels]
     if out.any():
         out = cv2.dilate(out, np.ones((3, 3), np.uint8))
     return out
@@ -213,17 +213,16 @@ def smooth_bilevel(image: np.ndarray, settings: OcrSettings | None = None) -> np
     return out if out is not image else image.copy()
 
 
-def _ink_components(crop: np.ndarray, settings: OcrSettings) -> tuple[Box | None, np.ndarray]:
-    """Ink box of the text in ``crop`` and a {0,1} mask of pixels to blank."""
+def _gray_and_ink(crop: np.ndarray, settings: OcrSettings) -> tuple[np.ndarray, np.ndarray | None]:
+    """The crop in grey and its {0,1} ink mask (:func:`_ink_mask`; None: blank)."""
     gray = _gray(crop)
-    if gray.size == 0:
-        return None, np.zeros(gray.shape, np.uint8)
-    return _text_of(gray, _ink_mask(gray, settings.ink_threshold), settings)
+    return gray, (_ink_mask(gray, settings.ink_threshold) if gray.size else None)
 
 
-def _text_of(gray: np.ndarray, ink: np.ndarray | None, settings: OcrSettings
-             ) -> tuple[Box | None, np.ndarray]:
-    """:func:`_ink_components` of a grey crop and its ink mask (:func:`_ink_mask`)."""
+def _ink_components(gray: np.ndarray, ink: np.ndarray | None, settings: OcrSettings
+                    ) -> tuple[Box | None, np.ndarray]:
+    """Ink box of the text in a grey crop with ink mask ``ink``, and a {0,1}
+    mask of pixels to blank."""
     blank = np.zeros(gray.shape, np.uint8)
     if ink is None:
         return None, blank
@@ -273,7 +272,8 @@ def ink_box(crop: np.ndarray, settings: OcrSettings | None = None) -> Box | None
     Ruling-line remnants at the edges and isolated specks are ignored. Returns
     None when the crop holds no ink (an empty cell).
     """
-    box, _ = _ink_components(crop, settings or OcrSettings())
+    settings = settings or OcrSettings()
+    box, _ = _ink_components(*_gray_and_ink(crop, settings), settings)
     return box
 
 
@@ -302,9 +302,8 @@ def trim_to_ink(crop: np.ndarray, settings: OcrSettings | None = None) -> np.nda
     bilevel = settings.bilevel and is_bilevel(bgr, settings)
     if bilevel:
         bgr = remove_specks(bgr, settings)
-    gray = _gray(bgr)
-    ink = _ink_mask(gray, settings.ink_threshold) if gray.size else None
-    box, blank = _text_of(gray, ink, settings)
+    gray, ink = _gray_and_ink(bgr, settings)
+    box, blank = _ink_components(gray, ink, settings)
     if box is None:
         return None
     background = gray[(ink == 0) & (blank == 0)] if ink is not None else gray.ravel()

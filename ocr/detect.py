@@ -273,12 +273,18 @@ def _detected_quads(detector: Detector, bgr: np.ndarray, scale: float) -> np.nda
     h, w = bgr.shape[:2]
     if scale >= 1.0:
         return detector.detect(bgr).quads
-    small = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
-                       interpolation=cv2.INTER_AREA)
+    small = _reduced(bgr, scale)
     quads = detector.detect(small).quads * np.array([w / small.shape[1], h / small.shape[0]], np.float32)
     np.clip(quads[..., 0], 0, w - 1, out=quads[..., 0])
     np.clip(quads[..., 1], 0, h - 1, out=quads[..., 1])
     return quads
+
+
+def _reduced(bgr: np.ndarray, scale: float) -> np.ndarray:
+    """``bgr`` reduced by ``scale`` (< 1), each side at least 1 px (area averaging)."""
+    h, w = bgr.shape[:2]
+    return cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
+                      interpolation=cv2.INTER_AREA)
 
 
 def line_crops(
@@ -306,8 +312,7 @@ def line_crops(
     h, w = bgr.shape[:2]
     scale = min(1.0, engine.settings.orientation_det_limit_side_len / max(h, w, 1))
     if scale < 1.0:
-        bgr = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
-                         interpolation=cv2.INTER_AREA)
+        bgr = _reduced(bgr, scale)
     det = engine.detector.detect(bgr)
     crops = [crop_quad(bgr, q) for q in det.quads]
     crops = [c for c in crops if c.shape[1] >= 2 * c.shape[0]]

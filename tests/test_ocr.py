@@ -49,17 +49,22 @@ def engine() -> OcrEngine:
     return OcrEngine(ocr.OcrSettings())
 
 
-@pytest.fixture(scope="module")
-def sample_pages() -> list[np.ndarray]:
+def _sample_pages(dpi: float, count: int) -> list[np.ndarray]:
+    """The first ``count`` pages of the s01 sample rendered at ``dpi``, BGR."""
     if not SAMPLE.exists():
         pytest.skip(f"{SAMPLE.name} not generated yet")
     import pypdfium2
 
     doc = pypdfium2.PdfDocument(str(SAMPLE))
-    pages = [np.array(doc[i].render(scale=DPI / 72).to_pil().convert("RGB"))[:, :, ::-1].copy()
-             for i in range(2)]
+    pages = [np.array(doc[i].render(scale=dpi / 72).to_pil().convert("RGB"))[:, :, ::-1].copy()
+             for i in range(count)]
     doc.close()
     return pages
+
+
+@pytest.fixture(scope="module")
+def sample_pages() -> list[np.ndarray]:
+    return _sample_pages(DPI, 2)
 
 
 # --- settings ---------------------------------------------------------------
@@ -254,14 +259,8 @@ def test_read_text_detected_on_a_reduced_image(engine, dpi):
     """Lines found on the scan reduced to 120 dpi (the pipeline's ``detect_dpi``)
     read as on the full image: their boxes, scaled back, frame the same lines
     as the full detection's, and recognition cuts them from the full image."""
-    if not SAMPLE.exists():
-        pytest.skip(f"{SAMPLE.name} not generated yet")
-    import pypdfium2
-
-    doc = pypdfium2.PdfDocument(str(SAMPLE))
-    page = np.array(doc[0].render(scale=dpi / 72).to_pil().convert("RGB"))[:, :, ::-1]
-    doc.close()
-    top = np.ascontiguousarray(page[: page.shape[0] // 3])
+    page, = _sample_pages(dpi, 1)
+    top = page[: page.shape[0] // 3]
     full = engine.read_text(top)
     reduced = engine.read_text(top, detect_scale=120 / dpi)
     assert len(full) >= 3
